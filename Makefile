@@ -1,0 +1,34 @@
+# Quick start: `make run` and `make test`. Both create .venv on first use.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+RUNS ?= 2000
+SEED ?= 1
+
+.PHONY: run test lint bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/recsim batch scenarios/*.toml --runs $(RUNS) --seed $(SEED)
+
+test: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/ruff format --check sim tests benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ensemble.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,79 @@
+"""State agents: each decides, for all replicates at once, whether to climb or drop a rung."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from scipy.special import expit
+
+from .ladder import FACTORS, TOP
+from .scenario import StateSpec
+
+if TYPE_CHECKING:
+    from .model import RecognitionModel
+
+__all__ = ["StateAgent", "static_utility"]
+
+
+def static_utility(spec: StateSpec, weights: object) -> float:
+    """Propensity plus the weighted incentive factors: the part of utility peers do not move."""
+    return spec.propensity + sum(getattr(weights, f) * getattr(spec, f) for f in FACTORS)
+
+
+class StateAgent(mesa.Agent):
+    """One state. Its level is a row of the model's level matrix: one entry per replicate.
+
+    ``decide`` reads only last month's levels (through the model's social shares) and
+    stores ``next_level``; the model commits all agents afterwards, so the order in which
+    agents decide cannot change the outcome.
+    """
+
+    model: RecognitionModel
+
+    def __init__(self, model: RecognitionModel, index: int, state_id: str, spec: StateSpec):
+        super().__init__(model)
+        self.index = index
+        self.state_id = state_id
+        self.spec = spec
+        scenario = model.scenario
+        self.static_utility = static_utility(spec, scenario.weights)
+        self.social_weight = scenario.weights.social
+        self.threshold_up = np.asarray(scenario.thresholds.up())  # by current level
+        self.threshold_down = scenario.thresholds.downgrade
+        self.reversible = scenario.model.reversible
+        self.next_level = self.level.copy()
+        self.p_up = np.zeros(model.replicates)
+        self.p_down = np.zeros(model.replicates)
+
+    @property
+    def level(self) -> np.ndarray:
+        """This state's rung in every replicate (a view: writing it moves the state)."""
+        return self.model.levels[self.index]
+
+    def utility(self, rung: np.ndarray) -> np.ndarray:
+        """Utility of standing on ``rung`` (1..3): own incentives plus the social pull."""
+        shares = self.model.shares[:, self.index, :]  # share of partners at >= rung 1, 2, 3
+        share = np.take_along_axis(shares, (rung - 1)[None, :], axis=0)[0]
+        return self.static_utility + self.model.utility_offset[self.index] + (
+            self.social_weight * share
+        )
+
+    def decide(self) -> None:
+        """Draw this month's move in every replicate from last month's state of the world."""
+        level = self.level.astype(np.intp)
+        draw = self.model.draws[self.index]
+        up_rung = np.minimum(level + 1, TOP)
+        self.p_up = expit(self.utility(up_rung) - self.threshold_up[level])
+        up = draw < self.p_up
+        move = up.astype(np.int8)
+        if self.reversible:
+            here = np.maximum(level, 1)
+            self.p_down = np.where(level > 0, expit(-self.utility(here) - self.threshold_down), 0.0)
+            move -= (~up & (draw >= 1.0 - self.p_down)).astype(np.int8)
+        self.next_level = (level + move).astype(np.int8)
+
+    def advance(self) -> None:
+        """Commit the decision taken in ``decide``."""
+        self.model.levels[self.index] = self.next_level

@@ -1,0 +1,42 @@
+"""The ``recsim`` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .. import __version__
+from .run import run
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="recsim")
+def cli() -> None:
+    """Simulate how recognition of the Taliban government spreads, state by state.
+
+    \b
+    Example:
+      recsim run scenarios/baseline.toml --runs 2000 --seed 1
+    """
+
+
+cli.add_command(run)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: click's errors become one line on stderr with exit status 2."""
+    try:
+        code = cli.main(args=argv, prog_name="recsim", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        hint = ""
+        if isinstance(exc, click.UsageError) and exc.ctx is not None:
+            hint = f" (see '{exc.ctx.command_path} --help')"
+        click.echo(f"error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,45 @@
+"""``recsim run``: one scenario, many Monte Carlo replicates, one results directory."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from ..ensemble import run_ensemble
+from ..executors import make_executor
+from ..results_io import default_run_dir
+from .common import fail, load_or_fail, progress_bar, save_run, seed_option
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Monte Carlo replicates.")
+@seed_option
+@click.option("--months", type=click.IntRange(min=1, max=1200), default=None,
+              help="Override the scenario's horizon in months.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; results do not depend on this.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results directory [default: results/<scenario>/<UTC time>-s<seed>].")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
+        out: Path | None, quiet: bool) -> None:
+    """Run SCENARIO and write a results directory; its path is the last line printed.
+
+    \b
+    Example:
+      recsim run scenarios/baseline.toml --runs 2000 --seed 1
+      recsim run scenarios/china_first.toml --months 24 --workers 2 --out results/cf
+    """
+    spec = load_or_fail(scenario, months)
+    target = out or default_run_dir(Path("results"), spec.name, seed)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        fail(f"{target}: results directory already exists and is not empty; choose another --out")
+    started = time.perf_counter()
+    with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
+        result = run_ensemble(spec, runs, seed, executor=make_executor(workers), progress=advance)
+    save_run(target, spec, scenario, result, seed=seed, started=started)
+    click.echo(str(target))

@@ -1,0 +1,145 @@
+"""Read scenario files: TOML, ``extends`` inheritance, and errors that name file and key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .scenario import Scenario
+
+__all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``problems`` holds (key path, message) pairs."""
+
+    def __init__(self, file: str | Path, problems: list[tuple[str, str]]) -> None:
+        self.file = str(file)
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``FILE: KEY: message``."""
+        return [
+            f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}"
+            for path, message in self.problems
+        ]
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        cause = (item.get("ctx") or {}).get("error")
+        loc = loc + tuple(getattr(cause, "path", ()))
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown key (check the spelling; see docs/scenarios.md)"
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        problems.append((_dotted(loc), message))
+    return problems
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value, arrays included, replaces the parent's."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(shown, [("", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(shown, [("", f"cannot read file: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(shown, [("", f"not valid TOML: {exc}")]) from None
+    bad = _non_finite(data, ())
+    if bad is not None:
+        raise ScenarioError(shown, [(bad, "must be a finite number, not nan or inf")])
+    return data
+
+
+def _non_finite(value: Any, loc: tuple[Any, ...]) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return _dotted(loc)
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The raw table of a scenario file with its ``extends`` chain merged in."""
+    path = Path(path)
+    shown = str(path)
+    real = path.resolve()
+    data = _read_toml(path, shown)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(shown, [("extends", "must be a file name such as 'baseline.toml'")])
+    parent_path = path.parent / parent
+    if parent_path.resolve() in (*_seen, real):
+        raise ScenarioError(shown, [("extends", f"cycle: {parent} extends back to {path.name}")])
+    if not parent_path.is_file():
+        raise ScenarioError(
+            shown, [("extends", f"no such file {parent_path} (paths are relative to this file)")]
+        )
+    try:
+        base = resolve_file(parent_path, (*_seen, real))
+    except ScenarioError as exc:
+        problems = [("extends", f"{exc.file}: {path_}: {msg}") for path_, msg in exc.problems]
+        raise ScenarioError(shown, problems) from None
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, data)
+
+
+def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>") -> Scenario:
+    """Validate a raw table into a frozen :class:`Scenario`, or raise :class:`ScenarioError`."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(file, _problems(exc)) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, inherit and validate a scenario file."""
+    return scenario_from_dict(resolve_file(path), path)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario, so a manifest pins exactly what ran."""
+    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,118 @@
+"""Results directories: written complete into a temporary folder, then renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from .scenario import Scenario
+
+__all__ = [
+    "atomic_directory",
+    "default_run_dir",
+    "file_sha256",
+    "git_commit",
+    "package_versions",
+    "scenario_toml",
+    "utc_stamp",
+    "write_csv",
+    "write_json",
+    "write_parquet",
+]
+
+_PACKAGES = ("recsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "pydantic")
+
+
+def utc_stamp(now: datetime | None = None) -> str:
+    """A sortable UTC timestamp for directory names, e.g. ``20261127T110405Z``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
+    """``<root>/<scenario>/<UTC timestamp>-s<seed>``."""
+    return root / scenario_name / f"{utc_stamp()}-s{seed}"
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a result depends on."""
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[name] = metadata.version(name)
+    return versions
+
+
+def git_commit() -> str | None:
+    """The commit of the checkout this package runs from, if it is one."""
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML that loads back to an equal scenario."""
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of ``target``; rename it to ``target`` only on success.
+
+    Raises ``FileExistsError`` before doing anything if ``target`` already has contents.
+    """
+    target = Path(target)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise FileExistsError(str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    temp.chmod(0o755)
+    try:
+        yield temp
+        if target.exists():
+            target.rmdir()
+        os.replace(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def command_line() -> str:
+    return " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
