@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 from scipy.special import expit
 
-from .ladder import FACTORS, TOP
+from .ladder import FACTORS
 from .scenario import StateSpec
 
 if TYPE_CHECKING:
@@ -74,19 +74,12 @@ class StateAgent(mesa.Agent):
         )
 
     def decide(self) -> None:
-        """Draw this month's move in every replicate from last month's state of the world."""
-        level = self.level.astype(np.intp)
-        draw = self.model.draws[self.index]
-        up_rung = np.minimum(level + 1, TOP)
-        self.p_up = climb_probability(self.utility(up_rung), self.threshold_up[level])
-        up = draw < self.p_up
-        move = up.astype(np.int8)
-        if self.reversible:
-            here = np.maximum(level, 1)
-            p_down = drop_probability(self.utility(here), self.threshold_down)
-            self.p_down = np.where(level > 0, p_down, 0.0)
-            move -= (~up & (draw >= 1.0 - self.p_down)).astype(np.int8)
-        self.next_level = (level + move).astype(np.int8)
+        """Draw this month's move in every replicate from last month's state of the world.
+
+        The scenario's decision rule (sim/rules.py) computes it; this agent keeps it until
+        ``advance``.
+        """
+        self.next_level = self.model.rule.decide(self)
 
     def advance(self) -> None:
         """Commit the decision taken in ``decide``."""
