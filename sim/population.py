@@ -25,14 +25,14 @@ __all__ = ["GENERATORS", "Adopters", "Population", "ThresholdSpec", "anonymous_i
 
 GENERATORS = ("erdos_renyi", "watts_strogatz", "barabasi_albert", "edge_list")
 
-# Keys each generator reads; any other generator key is a mistake worth reporting.
-_PARAMETERS = {
-    "erdos_renyi": {"size", "mean_degree"},
-    "watts_strogatz": {"size", "neighbours", "rewire"},
-    "barabasi_albert": {"size", "attach"},
-    "edge_list": set(),
+# Keys each choice reads; setting another choice's key is a mistake worth reporting.
+_GENERATOR_KEYS = {
+    "erdos_renyi": ("size", "mean_degree"),
+    "watts_strogatz": ("size", "neighbours", "rewire"),
+    "barabasi_albert": ("size", "attach"),
+    "edge_list": (),
 }
-_GENERATOR_KEYS = {"size", "mean_degree", "neighbours", "rewire", "attach"}
+_DISTRIBUTION_KEYS = {"fixed": ("value",), "uniform": ("low", "high"), "normal": ("mean", "sd")}
 _ANONYMOUS = re.compile(r"^S(0|[1-9][0-9]*)$")
 
 
@@ -41,6 +41,20 @@ def _at(path: tuple[str, ...], message: str) -> ValueError:
     error = ValueError(message)
     error.path = path  # type: ignore[attr-defined]
     return error
+
+
+def _keys_fit(spec: BaseModel, keys: dict[str, tuple[str, ...]], choice: str, what: str,
+              optional: tuple[str, ...] = ()) -> None:
+    """Keys of other choices must be unset; the choice's own keys set unless optional.
+
+    Unset keys are None rather than defaults, so a dumped scenario loads back unchanged.
+    """
+    for key in sorted({k for ks in keys.values() for k in ks} - set(keys[choice])):
+        if getattr(spec, key) is not None:
+            raise _at((key,), f"not used by {what} = {choice!r}")
+    for key in keys[choice]:
+        if key not in optional and getattr(spec, key) is None:
+            raise _at((key,), f"required by {what} = {choice!r}")
 
 
 def anonymous_id(index: int) -> str:
@@ -63,28 +77,22 @@ class Population(_Spec):
 
     generator: Literal["erdos_renyi", "watts_strogatz", "barabasi_albert", "edge_list"]
     size: int | None = Field(default=None, ge=2, le=10_000_000)
-    mean_degree: float = Field(default=4.0, gt=0.0)
-    neighbours: int = Field(default=4, ge=2)
-    rewire: float = Field(default=0.1, ge=0.0, le=1.0)
-    attach: int = Field(default=2, ge=1)
+    mean_degree: float | None = Field(default=None, gt=0.0)
+    neighbours: int | None = Field(default=None, ge=2)
+    rewire: float | None = Field(default=None, ge=0.0, le=1.0)
+    attach: int | None = Field(default=None, ge=1)
     seed: int = Field(default=1, ge=0)
     level: int = Field(default=0, ge=0, le=TOP)
 
     @model_validator(mode="after")
     def _parameters_fit(self) -> Population:
-        used = _PARAMETERS[self.generator]
-        for key in sorted((self.model_fields_set & _GENERATOR_KEYS) - used):
-            raise _at((key,), f"not used by generator = {self.generator!r}")
-        if self.generator == "edge_list":
-            return self
-        if self.size is None:
-            raise _at(("size",), f"required by generator = {self.generator!r}")
-        size = self.size
-        if self.generator == "erdos_renyi" and self.mean_degree > size - 1:
+        _keys_fit(self, _GENERATOR_KEYS, self.generator, "generator")
+        size = self.size or 0
+        if self.mean_degree is not None and self.mean_degree > size - 1:
             raise _at(("mean_degree",), f"must be at most size - 1 = {size - 1}")
-        if self.generator == "watts_strogatz" and self.neighbours >= size:
+        if self.neighbours is not None and self.neighbours >= size:
             raise _at(("neighbours",), f"must be less than size ({size})")
-        if self.generator == "barabasi_albert" and self.attach >= size:
+        if self.attach is not None and self.attach >= size:
             raise _at(("attach",), f"must be less than size ({size})")
         return self
 
@@ -102,34 +110,34 @@ class Population(_Spec):
         return match is not None and int(match.group(1)) < self.size
 
 
-_DISTRIBUTION_KEYS = {"fixed": {"value"}, "uniform": {"low", "high"}, "normal": {"mean", "sd"}}
-
-
 class ThresholdSpec(_Spec):
     """Where states' thresholds come from when they do not set their own ``threshold``.
 
-    ``fixed`` gives every state ``value``; ``uniform`` draws from [low, high]; ``normal``
-    draws from a normal of ``mean`` and ``sd`` truncated to [0, 1]. Draws are made once per
-    state and replicate, from the model's generator, when the model is set up.
+    ``fixed`` gives every state ``value`` (needed unless every state has its own);
+    ``uniform`` draws from [low, high] (default [0, 1]); ``normal`` draws from a normal of
+    ``mean`` and ``sd`` truncated to [0, 1]. Draws are made once per state and replicate,
+    from the model's generator, when the model is set up.
     """
 
     distribution: Literal["fixed", "uniform", "normal"] = "fixed"
-    value: float = Field(default=0.5, ge=0.0, le=100.0)
-    low: float = Field(default=0.0, ge=0.0, le=1.0)
-    high: float = Field(default=1.0, ge=0.0, le=1.0)
-    mean: float = Field(default=0.5, ge=0.0, le=1.0)
-    sd: float = Field(default=0.1, gt=0.0, le=10.0)
+    value: float | None = Field(default=None, ge=0.0, le=100.0)
+    low: float | None = Field(default=None, ge=0.0, le=1.0)
+    high: float | None = Field(default=None, ge=0.0, le=1.0)
+    mean: float | None = Field(default=None, ge=0.0, le=1.0)
+    sd: float | None = Field(default=None, gt=0.0, le=10.0)
 
     @model_validator(mode="after")
     def _consistent(self) -> ThresholdSpec:
-        used = _DISTRIBUTION_KEYS[self.distribution]
-        for key in sorted(self.model_fields_set - used - {"distribution"}):
-            owner = next(name for name, keys in _DISTRIBUTION_KEYS.items() if key in keys)
-            raise _at((key,), f"only used by distribution = {owner!r}, not "
-                              f"{self.distribution!r}")
-        if self.low > self.high:
-            raise _at(("high",), f"must be at least low ({self.low})")
+        _keys_fit(self, _DISTRIBUTION_KEYS, self.distribution, "distribution",
+                  optional=("value", "low", "high"))
+        low, high = self.bounds()
+        if low > high:
+            raise _at(("high",), f"must be at least low ({low})")
         return self
+
+    def bounds(self) -> tuple[float, float]:
+        """The uniform distribution's [low, high], [0, 1] where not given."""
+        return (0.0 if self.low is None else self.low, 1.0 if self.high is None else self.high)
 
 
 class Adopters(_Spec):
@@ -161,8 +169,8 @@ def check_scenario(scenario: Scenario) -> None:
             raise _at(("adopters", "states", index), f"unknown state {state!r}")
     if n_states is not None and scenario.adopters.random > n_states:
         raise _at(("adopters", "random"), f"more than the {n_states} states of the scenario")
-    if scenario.model.rule == "threshold" and scenario.model.reversible:
-        raise _at(("model", "reversible"), "the threshold rule only climbs; set it to false")
+    if scenario.model.rule == "threshold":
+        _check_threshold_rule(scenario)
     if network.edges is not None and not network.edges.strip():
         raise _at(("network", "edges"), "must name a CSV file")
 
@@ -181,3 +189,16 @@ def _check_population(scenario: Scenario, population: Population) -> None:
                                         "[population] generator = 'edge_list' to read a file")
     if scenario.network.directed and population.generator not in ("erdos_renyi", "edge_list"):
         raise _at(("network", "directed"), f"{population.generator} networks are undirected")
+
+
+def _check_threshold_rule(scenario: Scenario) -> None:
+    model = scenario.model
+    if model.reversible:
+        raise _at(("model", "reversible"), "the threshold rule only climbs; set it to false")
+    spec = model.threshold
+    if spec.distribution == "fixed" and spec.value is None:
+        missing = [s for s, state in scenario.states.items() if state.threshold is None]
+        if scenario.population is not None or missing:
+            who = "the population's states" if scenario.population else f"{missing[0]!r}"
+            raise _at(("model", "threshold", "value"),
+                      f"required: {who} have no own threshold (or choose a distribution)")

@@ -51,13 +51,13 @@ def draw_thresholds(spec: ThresholdSpec, own: list[float | None], replicates: in
     """
     shape = (len(own), replicates)
     if spec.distribution == "fixed":
-        thresholds = np.full(shape, spec.value)
+        thresholds = np.full(shape, np.nan if spec.value is None else spec.value)
     elif spec.distribution == "uniform":
-        thresholds = rng.uniform(spec.low, spec.high, size=shape)
+        thresholds = rng.uniform(*spec.bounds(), size=shape)
     else:
-        a, b = (0.0 - spec.mean) / spec.sd, (1.0 - spec.mean) / spec.sd
-        thresholds = truncnorm.rvs(a, b, loc=spec.mean, scale=spec.sd, size=shape,
-                                   random_state=rng)
+        mean, sd = spec.mean or 0.0, spec.sd or 1.0  # both set: the schema requires them
+        thresholds = truncnorm.rvs(-mean / sd, (1.0 - mean) / sd, loc=mean, scale=sd,
+                                   size=shape, random_state=rng)
     for index, value in enumerate(own):
         if value is not None:
             thresholds[index] = value
