@@ -25,7 +25,7 @@ class EdgeListError(ValueError):
     """An edge list that cannot be used; ``where`` is e.g. ``line 12`` or ``header``."""
 
     def __init__(self, file: str | Path, where: str, message: str) -> None:
-        self.file = str(file)
+        self.file = _shown(Path(file))
         self.where = where
         self.message = message
         super().__init__(f"{self.file}: {where}: {message}")
@@ -51,6 +51,14 @@ class EdgeList:
         """Distinct labels in order of first appearance (row by row, source before target)."""
         both = np.column_stack([self.sources, self.targets]).ravel()
         return list(dict.fromkeys(both.tolist()))
+
+
+def _shown(path: Path) -> str:
+    """The path as a reader would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -107,4 +115,4 @@ def read_edge_list(path: str | Path) -> EdgeList:
             row = int(bad[0])
             raise EdgeListError(path, EdgeList.line(row), f"weight {text.iloc[row]!r} must be "
                                                           f"a number in (0, {_MAX_WEIGHT:g}]")
-    return EdgeList(str(path), sources, targets, weights)
+    return EdgeList(_shown(path), sources, targets, weights)

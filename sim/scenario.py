@@ -113,7 +113,7 @@ class Tie(_Frozen):
 
 
 class Network(_Frozen):
-    """How inline ties are read."""
+    """How ties are read: their direction, and an optional CSV edge-list file."""
 
     directed: bool = False
     edges: str | None = None  # CSV edge list source,target[,weight]; see sim/edgelist.py

@@ -199,3 +199,39 @@ def test_threshold_cascade_on_a_population_reaches_the_top(tmp_path):
     model.run()
     # A ring lattice where each state watches 4 neighbours: one recogniser is a quarter.
     assert np.all(model.levels == TOP)
+
+
+def test_recsim_run_writes_the_usual_results_for_a_threshold_population(tmp_path):
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from sim.cli import cli
+
+    _write(tmp_path / "pop.toml", """
+name = "pop"
+months = 24
+[model]
+rule = "threshold"
+[model.threshold]
+distribution = "uniform"
+high = 0.4
+[population]
+generator = "barabasi_albert"
+size = 500
+attach = 2
+[adopters]
+random = 5
+""")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "pop.toml"), "--runs", "30",
+                                      "--seed", "3", "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    summary = pd.read_csv(out / "summary.csv")
+    assert len(summary) == 500 and summary["state"].iloc[-1] == "S499"
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 500 * 30
+    start = runs.groupby("run")["first_month_level_3"].apply(lambda s: (s == 0).sum())
+    assert (start == 5).all()  # five random adopters in every run, de jure from month 0
+    curve = pd.read_csv(out / "curve.csv")
+    assert curve["de_jure_mean"].is_monotonic_increasing  # the threshold rule only climbs
+    assert (out / "cascade.png").stat().st_size > 10_000
