@@ -18,7 +18,7 @@ from .scenario import Scenario
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
            "simulate_chunk"]
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 5000
 
 
 @dataclass(frozen=True)
