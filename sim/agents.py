@@ -19,9 +19,7 @@ __all__ = ["StateAgent", "logistic", "static_utility"]
 def logistic(x: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-x))``; the same function as scipy's ``expit``, several times faster."""
     with np.errstate(over="ignore"):  # exp overflows to inf below about -709: the result is 0
-        out = np.exp(np.negative(x))
-    out += 1.0
-    return np.reciprocal(out, out=out)
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
 def _pick_rows(rows: np.ndarray, which: np.ndarray) -> np.ndarray:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .ensemble import EnsembleResult
 from .ladder import DE_FACTO, DE_JURE, FACTORS
@@ -87,6 +88,10 @@ class ReferenceDynamics:
 
     def simulate(self, runs: int, rng: np.random.Generator) -> EnsembleResult:
         """``runs`` replicates to the horizon, all in one set of (states x runs) matrices."""
+        with threadpool_limits(limits=1, user_api="blas"):  # one core, like the engine
+            return self._simulate(runs, rng)
+
+    def _simulate(self, runs: int, rng: np.random.Generator) -> EnsembleResult:
         n = len(self.state_ids)
         level = np.repeat(self.start_level[:, None], runs, axis=1)
         first = np.full((3, n, runs), -1, dtype=np.int16)
