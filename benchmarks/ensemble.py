@@ -88,7 +88,7 @@ def memory_child(mode: str, path: Path, months: int | None, runs: int, seed: int
     _, traced = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({"rss_mib": peak / 1024, "rss_above_imports_mib": (peak - before) / 1024,
+    print(json.dumps({"rss_mib": peak / 1024, "imports_rss_mib": before / 1024,
                       "traced_mib": traced / 2**20}))
 
 
@@ -145,14 +145,13 @@ def main(argv: list[str] | None = None) -> None:
           f"best of {args.repeat})")
 
     if args.memory_runs > 0:
-        print(f"peak memory for {args.memory_runs:,} runs, each in a fresh subprocess "
-              "(RSS = resource.getrusage ru_maxrss of the whole process; traced = tracemalloc "
-              "peak of allocations made during the run):")
+        print(f"peak memory for {args.memory_runs:,} runs, each mode in a fresh subprocess "
+              "(peak RSS: resource.getrusage ru_maxrss of the whole process, imports included; "
+              "traced peak: tracemalloc, Python and NumPy allocations during the run only):")
         for mode in MEMORY_MODES:
             peak = measure_memory(mode, args)
-            print(f"  {mode:14s}: RSS {peak['rss_mib']:7.1f} MiB "
-                  f"({peak['rss_above_imports_mib']:6.1f} MiB above imports), "
-                  f"traced {peak['traced_mib']:7.1f} MiB")
+            print(f"  {mode:14s}: peak RSS {peak['rss_mib']:6.1f} MiB (after imports alone "
+                  f"{peak['imports_rss_mib']:.1f} MiB), traced peak {peak['traced_mib']:6.1f} MiB")
 
     speedup = engine_rate / loop_rate
     versus = engine_rate / reference_rate
