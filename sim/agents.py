@@ -68,9 +68,9 @@ class StateAgent(mesa.Agent):
         """Utility of standing on ``rung`` (1..3): own incentives plus the social pull."""
         shares = self.model.shares[:, self.index, :]  # share of partners at >= rung 1, 2, 3
         share = _pick_rows(shares, rung - 1)
-        return self.static_utility + self.model.utility_offset[self.index] + (
-            self.social_weight * share
-        )
+        share *= self.social_weight  # a fresh array: scale and shift it in place
+        share += self.static_utility + self.model.utility_offset[self.index]
+        return share
 
     def decide(self) -> None:
         """Draw this month's move in every replicate from last month's state of the world."""
@@ -79,13 +79,13 @@ class StateAgent(mesa.Agent):
         up_rung = np.minimum(level + 1, TOP)
         self.p_up = logistic(self.utility(up_rung) - self.threshold_up.take(level))
         up = draw < self.p_up
-        move = up.astype(np.int8)
+        next_level = self.level + up
         if self.reversible:
             here = np.maximum(level, 1)
             self.p_down = np.where(level > 0, logistic(-self.utility(here) - self.threshold_down),
                                    0.0)
-            move -= (~up & (draw >= 1.0 - self.p_down)).astype(np.int8)
-        self.next_level = (level + move).astype(np.int8)
+            next_level -= ~up & (draw >= 1.0 - self.p_down)
+        self.next_level = next_level
 
     def advance(self) -> None:
         """Commit the decision taken in ``decide``."""
