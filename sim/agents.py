@@ -26,7 +26,7 @@ def _pick_rows(rows: np.ndarray, which: np.ndarray) -> np.ndarray:
     """``rows[which[k], k]`` for every column k: one gather from the flattened block."""
     width = rows.shape[1]
     flat = np.ascontiguousarray(rows).reshape(-1)
-    return flat.take(which * width + np.arange(width))
+    return flat.take(which.astype(np.intp, copy=False) * width + np.arange(width))
 
 
 def static_utility(spec: StateSpec, weights: object) -> float:

@@ -42,7 +42,7 @@ def _logistic(x: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-x))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReferenceDynamics:
     """Everything the monthly update needs, as plain arrays (``n`` states)."""
 

@@ -142,10 +142,11 @@ def test_logistic_is_expit() -> None:
 
 def test_pick_rows_gathers_one_row_per_column() -> None:
     rng = np.random.default_rng(0)
-    rows = rng.random((3, 7))
-    which = rng.integers(0, 3, 7)
+    rows = rng.random((3, 300))  # wide enough that int8 index arithmetic would overflow
+    which = rng.integers(0, 3, 300)
     expected = np.take_along_axis(rows, which[None, :], axis=0)[0]
     assert np.array_equal(_pick_rows(rows, which), expected)
-    strided = rng.random((3, 4, 7))[:, 1, :]  # not contiguous
+    assert np.array_equal(_pick_rows(rows, which.astype(np.int8)), expected)
+    strided = rng.random((3, 4, 300))[:, 1, :]  # not contiguous
     assert np.array_equal(_pick_rows(strided, which),
                           np.take_along_axis(strided, which[None, :], axis=0)[0])
