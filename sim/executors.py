@@ -80,9 +80,11 @@ class DaskExecutor:
         self.window = window
         self._cluster = None
         if address == "local":
+            # Worker processes talk over TCP on loopback only; threads talk in-process.
+            where = {"host": "127.0.0.1"} if processes else {}
             self._cluster = distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=processes,
-                host="127.0.0.1", dashboard_address=None,
+                dashboard_address=None, **where,
             )
             self._client = distributed.Client(self._cluster)
         else:
