@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from sim.checkpoints import CheckpointStore, StudyMismatch
-from sim.executors import ProcessExecutor
 from sim.loading import ScenarioError, load_scenario
 from sim.params import ParameterError
 from sim.sweep import StudyPlan, check_ranges, grid_design, parse_range, run_study, study_table
@@ -90,11 +89,6 @@ def test_seeds_matter_and_social_weight_pushes_recognition(small):
     assert not table.equals(study_table(other, run_study(other)))
     by_social = table.groupby("weights.social")["n_de_jure"].mean()
     assert by_social.is_monotonic_increasing and by_social.iloc[-1] > by_social.iloc[0] + 1
-
-
-def test_process_pool_gives_the_serial_result(small):
-    plan = _plan(small)
-    _same(run_study(plan), run_study(plan, executor=ProcessExecutor(2)))
 
 
 def test_interrupted_study_resumes_to_the_uninterrupted_result(small, tmp_path):
