@@ -42,11 +42,16 @@ def sweep_figure(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *,
                  scenario: str, runs: int, limits: tuple[float, float | None]) -> Figure:
     """A line with a 95% Monte Carlo band for one parameter, a heatmap for two, and small
     multiples of lines (one panel per combination of the others) beyond."""
+    fixed_horizon = "months" not in paths
     if len(paths) == 1:
         fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
         _line(ax, table, paths[0], outcome, colour="#C44E52", label="estimate",
               limits=limits)
-        _frame(ax, table, outcome, limits)
+        _frame(ax, table, outcome, limits, note=fixed_horizon, line=fixed_horizon)
+        if not fixed_horizon and outcome.name.startswith("months_"):
+            x = table["months"].sort_values()
+            ax.plot(x, x, color="0.4", linestyle=":", linewidth=1.2,
+                    label="horizon: not reached by half the runs")
         ax.set_xlabel(paths[0])
         ax.legend(handles=[*ax.get_legend_handles_labels()[0], _band_patch("#C44E52")],
                   loc="best", fontsize=8, frameon=False)
@@ -69,13 +74,13 @@ def _upper(table: pd.DataFrame, outcome: Outcome, limits: tuple[float, float | N
 
 
 def _frame(ax: plt.Axes, table: pd.DataFrame, outcome: Outcome,
-           limits: tuple[float, float | None], *, note: bool = True) -> None:
-    """Y range and label; for months, mark the horizon that censors the median."""
+           limits: tuple[float, float | None], *, note: bool = True, line: bool = True) -> None:
+    """Y range and label; for months, mark the (fixed) horizon that censors the median."""
     low, high = limits[0], _upper(table, outcome, limits)
     pad = 0.04 * (high - low)
     ax.set_ylim(low - pad, high + pad)
     ax.set_ylabel(outcome.name)
-    if outcome.name.startswith("months_"):
+    if outcome.name.startswith("months_") and line:
         ax.axhline(high, color="0.4", linestyle=":", linewidth=1.2)
     if outcome.name.startswith("months_") and note:
         ax.annotate("horizon: not reached by half the runs", (0.01, high), xycoords=(
@@ -157,7 +162,7 @@ def _facets(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, scen
                   label=f"{shade:g}", limits=limits)
         ax.set_title(", ".join(f"{p} = {v:g}" for p, v in zip(facet_paths, combo, strict=True)),
                      fontsize=8)
-        _frame(ax, table, outcome, limits, note=False)
+        _frame(ax, table, outcome, limits, note=False, line="months" not in paths)
     for ax in axes.flat[len(combos):]:
         ax.set_visible(False)
     for ax in axes.flat:
@@ -166,7 +171,8 @@ def _facets(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, scen
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, title=colour_path, loc="outside right upper", fontsize=8,
                title_fontsize=8, frameon=False)
-    horizon = "; dotted line: horizon" if outcome.name.startswith("months_") else ""
+    months = outcome.name.startswith("months_") and "months" not in paths
+    horizon = "; dotted line: horizon" if months else ""
     fig.suptitle(_title(outcome, scenario, runs) + f"  (bands: ±1.96 s.e.{horizon})",
                  fontsize=11)
     return fig
@@ -186,7 +192,7 @@ def sensitivity_figure(table: pd.DataFrame, outcome: Outcome, *, method: str, no
         order = table.sort_values("mu_star", na_position="first")
         bars = (("mu_star", "mu_star_conf", "mu* (mean |elementary effect|)", "#4C72B0"),
                 ("sigma", None, "sigma (interactions, non-linearity)", "#DD8452"))
-        xlabel = f"Elementary effect on {outcome.name} per unit-range step"
+        xlabel = f"Elementary effect: change in {outcome.name} across the parameter's range"
         noise_label = f"mu* from Monte Carlo noise alone ({noise:.3g})"
     k = len(order)
     fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.55 * k), layout="constrained")
@@ -197,15 +203,18 @@ def sensitivity_figure(table: pd.DataFrame, outcome: Outcome, *, method: str, no
         xerr = order[conf].to_numpy(float) if conf else None
         ax.barh(y + offset, order[column].to_numpy(float), height=height, xerr=xerr,
                 color=colour, label=label, error_kw={"elinewidth": 1, "capsize": 2})
-    if math.isfinite(noise):
-        ax.axvline(noise, color="0.3", linestyle="--", linewidth=1.2, label=noise_label)
-    ax.set_yticks(y, order["param"])
     ax.axvline(0, color="black", linewidth=0.8)
+    if math.isfinite(noise):
+        ax.axvline(noise, color="0.35", linestyle="--", linewidth=1.2, label=noise_label)
+    ax.set_yticks(y, order["param"])
     ax.set_xlabel(xlabel)
     ax.grid(True, axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    handles, labels = ax.get_legend_handles_labels()  # noise line first, then the bars
+    order = [1, 0, 2] if len(handles) == 3 else list(range(len(handles)))
+    fig.legend([handles[i] for i in order], [labels[i] for i in order],
+               loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     name = "Sobol'" if method == "sobol" else "Morris"
     fig.suptitle(f"{name} sensitivity of {outcome.name}: {outcome.label}\n"
-                 f"{scenario}: {points:,} design points × {runs:,} runs (bars: 95% intervals)",
-                 fontsize=10)
+                 f"{scenario}: {points:,} design points × {runs:,} runs each "
+                 "(error bars: 95% bootstrap intervals)", fontsize=10)
     return fig

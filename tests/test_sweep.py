@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import mesa
 import numpy as np
 import pytest
 
@@ -126,3 +127,23 @@ def test_checkpoints_of_another_study_are_refused(small, tmp_path):
         CheckpointStore(tmp_path, _plan(changed)).check()
     with pytest.raises(StudyMismatch, match="not a study directory"):
         CheckpointStore(tmp_path / "elsewhere", _plan(small)).check()
+
+
+def test_finished_models_are_released(small):
+    """Mesa keeps every model in a class-level counter; a study must not pile them up."""
+    ids = mesa.Agent._ids
+    before = len(ids)
+    run_study(_plan(small))
+    assert len(ids) == before
+
+
+def test_the_horizon_itself_can_be_swept(small):
+    """Month outcomes are censored at each design point's own horizon."""
+    ranges = [parse_range("months=4:24:3", with_steps=True)]
+    plan = StudyPlan(small, ("months",), grid_design(ranges), runs=40, seed=2)
+    assert plan.width == 25
+    table = study_table(plan, run_study(plan))
+    assert table["months"].tolist() == [4, 14, 24]
+    assert (table["months_to_ca:5"] <= table["months"]).all()
+    assert table["months_to_ca:5"].iloc[0] == 4  # five recognitions within 4 months: never
+    assert table["n_de_jure"].is_monotonic_increasing
