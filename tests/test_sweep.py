@@ -11,7 +11,15 @@ import pytest
 from sim.checkpoints import CheckpointStore, StudyMismatch
 from sim.loading import ScenarioError, load_scenario
 from sim.params import ParameterError
-from sim.sweep import StudyPlan, check_ranges, grid_design, parse_range, run_study, study_table
+from sim.sweep import (
+    StudyPlan,
+    check_ranges,
+    grid_design,
+    parse_range,
+    run_study,
+    simulate_study_chunk,
+    study_table,
+)
 
 SMALL = Path(__file__).resolve().parent / "data" / "study_small.toml"
 
@@ -147,3 +155,16 @@ def test_the_horizon_itself_can_be_swept(small):
     assert (table["months_to_ca:5"] <= table["months"]).all()
     assert table["months_to_ca:5"].iloc[0] == 4  # five recognitions within 4 months: never
     assert table["n_de_jure"].is_monotonic_increasing
+
+
+def test_damaged_or_foreign_chunk_files_are_recomputed(small, tmp_path):
+    plan = _plan(small, chunk_runs=30)
+    store = CheckpointStore(tmp_path, plan)
+    store.create()
+    expected = run_study(plan, on_chunk=store.save)
+    store.chunk_file(0).write_bytes(b"not an npz file")
+    foreign = CheckpointStore(tmp_path, _plan(small, chunk_runs=30, runs=31))
+    foreign.save(1, simulate_study_chunk(plan.chunk(1)))  # right shape, another study
+    done = store.load()
+    assert 0 not in done and 1 not in done and len(done) == len(plan.chunk_cells) - 2
+    _same(run_study(plan, done=done), expected)
