@@ -111,18 +111,26 @@ def _heatmap(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, sce
                            layout="constrained")
     image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
                       vmin=limits[0], vmax=limits[1] if limits[1] is not None else None)
-    ax.set_xticks(range(nx), [f"{v:g}" for v in grid.columns], rotation=45 * (nx > 8))
-    ax.set_yticks(range(ny), [f"{v:g}" for v in grid.index])
+    _ticks(ax.set_xticks, grid.columns)
+    _ticks(ax.set_yticks, grid.index)
     ax.set_xlabel(x_path)
     ax.set_ylabel(y_path)
-    if nx * ny <= 150:
+    annotated = nx * ny <= 150
+    if annotated:
         _annotate(ax, image, grid.to_numpy(float), errors.to_numpy(float), outcome)
     colourbar = fig.colorbar(image, ax=ax)
     censored = " (horizon = not reached by half the runs)"
     colourbar.set_label(outcome.name + (censored if outcome.name.startswith("months_") else ""))
-    fig.suptitle(_title(outcome, scenario, runs) + "  (cell text: estimate ± 1.96 s.e.)",
-                 fontsize=11)
+    note = "  (cell text: estimate ± 1.96 s.e.)" if annotated else ""
+    fig.suptitle(_title(outcome, scenario, runs) + note, fontsize=11)
     return fig
+
+
+def _ticks(set_ticks, values: pd.Index, most: int = 12) -> None:
+    """Label at most ``most`` evenly spaced grid values, with 3 significant digits."""
+    step = max(1, math.ceil(len(values) / most))
+    positions = list(range(0, len(values), step))
+    set_ticks(positions, [f"{values[i]:.3g}" for i in positions])
 
 
 def _annotate(ax: plt.Axes, image, values: np.ndarray, errors: np.ndarray,
