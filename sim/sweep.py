@@ -27,7 +27,7 @@ from .ensemble import ChunkTask, simulate_chunk
 from .executors import Executor, SerialExecutor
 from .loading import scenario_hash
 from .measures import Outcome, Tally, estimates, outcome_catalogue, tally_runs
-from .params import ParameterError, check_path, is_integer_path, numeric_paths, with_values
+from .params import ParameterError, check_path, is_integer_path, with_values
 from .scenario import Scenario
 
 __all__ = [
@@ -37,6 +37,8 @@ __all__ = [
     "Range",
     "StudyChunk",
     "StudyPlan",
+    "check_ranges",
+    "combine",
     "grid_design",
     "parse_range",
     "run_study",
@@ -318,12 +320,6 @@ class _LazyChunks(Sequence[StudyChunk]):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         return self.plan.chunk(self.indices[position])
-
-
-def base_values(scenario: Scenario, paths: Sequence[str]) -> dict[str, float]:
-    """Current values of ``paths`` in the scenario (unset optional numbers omitted)."""
-    known = numeric_paths(scenario)
-    return {p: float(known[p]) for p in paths if p in known}
 
 
 def study_table(plan: StudyPlan, tally: Tally) -> pd.DataFrame:
