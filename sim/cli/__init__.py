@@ -7,7 +7,10 @@ import sys
 import click
 
 from .. import __version__
+from .params import outcomes, params
 from .run import run
+from .sensitivity import sensitivity
+from .sweep import sweep
 
 __all__ = ["cli", "main"]
 
@@ -20,10 +23,15 @@ def cli() -> None:
     \b
     Example:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
+      recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
     """
 
 
 cli.add_command(run)
+cli.add_command(params)
+cli.add_command(outcomes)
+cli.add_command(sweep)
+cli.add_command(sensitivity)
 
 
 def main(argv: list[str] | None = None) -> None:
