@@ -1,0 +1,138 @@
+"""The network on a plain longitude/latitude frame: who watches whom, and who ends up recognising."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from adjustText import adjust_text
+from matplotlib.axes import Axes
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib import patheffects
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter
+
+from ..scenario import Scenario
+from ._style import LEVEL_STYLE, month_dates
+
+__all__ = ["KABUL", "map_figure"]
+
+KABUL = (69.21, 34.56)  # lon, lat of Kabul (shared/data/states.csv)
+_CMAP = "YlOrRd"
+_HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+
+
+def _degrees(hemispheres: str) -> FuncFormatter:
+    positive, negative = hemispheres
+    return FuncFormatter(lambda v, _: f"{abs(v):.0f}°{positive if v >= 0 else negative}")
+
+
+def _draw(ax: Axes, scenario: Scenario, p_de_jure: pd.Series, norm: Normalize,
+          *, label_size: float) -> list[Text]:
+    """Ties, capitals and their (not yet placed) labels."""
+    states = scenario.states
+    widest = max((tie.weight for tie in scenario.ties), default=1.0)
+    for tie in scenario.ties:
+        a, b = states[tie.source], states[tie.target]
+        ax.plot([a.lon, b.lon], [a.lat, b.lat], color="#7f7f7f", alpha=0.45, zorder=1,
+                linewidth=0.4 + 2.2 * tie.weight / widest, solid_capstyle="round")
+    cmap = plt.get_cmap(_CMAP)
+    labels = []
+    for state_id, spec in states.items():
+        marker = LEVEL_STYLE[spec.level][0]
+        size = 260 if marker == "*" else 130
+        ax.scatter(spec.lon, spec.lat, s=size, marker=marker, zorder=3, edgecolors="black",
+                   linewidths=0.8, color=cmap(norm(p_de_jure.get(state_id, np.nan))))
+        labels.append(ax.text(spec.lon, spec.lat, state_id, fontsize=label_size, zorder=4,
+                              fontweight="bold" if spec.central_asia else "normal",
+                              path_effects=_HALO))
+    ax.scatter(*KABUL, marker="X", s=110, color="black", zorder=3)
+    labels.append(ax.text(*KABUL, "Kabul", fontsize=label_size, style="italic", zorder=4,
+                          path_effects=_HALO))
+    return labels
+
+def _frame(ax: Axes, x: tuple[float, float], y: tuple[float, float]) -> None:
+    """Degree ticks and an aspect corrected at the middle latitude."""
+    ax.set_xlim(*x)
+    ax.set_ylim(*y)
+    ax.set_aspect(1 / math.cos(math.radians((y[0] + y[1]) / 2)))
+    ax.xaxis.set_major_formatter(_degrees("EW"))
+    ax.yaxis.set_major_formatter(_degrees("NS"))
+    ax.grid(True, alpha=0.25)
+
+
+def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figure:
+    """Capitals on a lon/lat frame with ties as lines; colour = P(de jure), marker = start level.
+
+    The frame is equirectangular with the aspect corrected at the mean latitude, so shapes are
+    roughly right near the region. When the roster spreads far wider than Central Asia a
+    second panel zooms in on it.
+    """
+    p_de_jure = summary.set_index(summary["state"].astype(str))["p_de_jure"]
+    states = scenario.states
+    lons = [s.lon for s in states.values()] + [KABUL[0]]
+    lats = [s.lat for s in states.values()] + [KABUL[1]]
+    norm = Normalize(0, 1)
+    region = [s for s in states.values() if s.central_asia]
+    zoom = bool(region) and max(lons) - min(lons) > 60
+    if zoom:
+        fig = plt.figure(figsize=(12, 10), layout="constrained")
+        grid = fig.add_gridspec(2, 2, height_ratios=(1, 1.45), width_ratios=(1.1, 1))
+        axes = [fig.add_subplot(grid[0, :]), fig.add_subplot(grid[1, 0])]
+        key = fig.add_subplot(grid[1, 1])
+        key.axis("off")
+    else:
+        fig, ax = plt.subplots(figsize=(10, 7), layout="constrained")
+        axes, key = [ax], ax
+    pad = 6
+    _frame(axes[0], (min(lons) - pad, max(lons) + pad), (min(lats) - pad, max(lats) + pad))
+    placed = [(axes[0], _draw(axes[0], scenario, p_de_jure, norm, label_size=8))]
+    axes[0].set_title("All actors" if zoom else "", fontsize=10)
+    if zoom:
+        box = ((min(s.lon for s in region) - 4, max(s.lon for s in region) + 5),
+               (min([s.lat for s in region] + [KABUL[1]]) - 3, max(s.lat for s in region) + 3))
+        _frame(axes[1], *box)
+        placed.append((axes[1], _draw(axes[1], scenario, p_de_jure, norm, label_size=9)))
+        axes[1].set_title("Central Asia and Afghanistan (dashed box above)", fontsize=10)
+        axes[0].add_patch(plt.Rectangle((box[0][0], box[1][0]), box[0][1] - box[0][0],
+                                        box[1][1] - box[1][0], fill=False, linestyle="--",
+                                        linewidth=0.8, zorder=0))
+    for ax, texts in placed:  # labels of states outside a zoomed frame would stretch the layout
+        for text in texts:
+            if not _visible(ax, text):
+                text.remove()
+    fig.draw_without_rendering()  # settle the layout before labels are moved
+    for ax, texts in placed:
+        kept = [t for t in texts if t.axes is not None]
+        points = np.array([t.get_position() for t in kept])
+        adjust_text(kept, x=points[:, 0], y=points[:, 1], ax=ax, expand=(1.4, 1.6),
+                    ensure_inside_axes=True)
+    horizon = month_dates(scenario.start_date, [scenario.months])[0]
+    bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=_CMAP), ax=axes[-1],
+                       shrink=0.8, format=lambda v, _: f"{v:.0%}")
+    bar.set_label(f"Chance of de jure recognition by {horizon:%b %Y} (share of runs)")
+    levels = sorted({s.level for s in states.values()})
+    handles = [Line2D([], [], marker=LEVEL_STYLE[lv][0], linestyle="", markersize=10,
+                      markerfacecolor="white", markeredgecolor="black",
+                      label=f"Start: {LEVEL_STYLE[lv][1].lower()}") for lv in levels]
+    handles.append(Line2D([], [], color="#7f7f7f", linewidth=2, label="Tie (width = weight)"))
+    handles.append(Line2D([], [], marker="X", linestyle="", color="black", markersize=9,
+                          label="Kabul (for reference)"))
+    key.legend(handles=handles, loc="center" if zoom else "lower left", frameon=not zoom,
+               fontsize=10, title="Marker = level in " + f"{scenario.start_date:%b %Y}",
+               title_fontsize=10)
+    fig.suptitle(f"{title}: the recognition network in {scenario.start_date:%b %Y} and "
+                 f"where it leads by {horizon:%b %Y}\nColour = chance of de jure recognition; "
+                 "Central Asian states in bold; positions are capitals' longitude and latitude",
+                 fontsize=11)
+    return fig
+
+
+def _visible(ax: Axes, text: Text) -> bool:
+    x, y = text.get_position()
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    return x0 <= x <= x1 and y0 <= y <= y1
