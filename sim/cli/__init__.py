@@ -7,6 +7,8 @@ import sys
 import click
 
 from .. import __version__
+from .batch import batch
+from .plot import plot
 from .run import run
 
 __all__ = ["cli", "main"]
@@ -24,6 +26,8 @@ def cli() -> None:
 
 
 cli.add_command(run)
+cli.add_command(batch)
+cli.add_command(plot)
 
 
 def main(argv: list[str] | None = None) -> None:

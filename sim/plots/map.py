@@ -1,4 +1,4 @@
-"""The network on a plain longitude/latitude frame: who watches whom, and who ends up recognising."""
+"""The network on a lon/lat frame: who watches whom, and who ends up recognising."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from adjustText import adjust_text
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
-from matplotlib import patheffects
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
