@@ -183,36 +183,28 @@ def run_report(data: RunData, images: Mapping[str, bytes]) -> str:
     return _page(title, "\n".join(body))
 
 
-def _comparison_rows(batch: BatchData) -> list[dict[str, Any]]:
-    names = list(batch.runs)
-    reference = names[0]
-    table = batch.comparison
-    rows = []
-    for rec in table[table["scenario"] != reference].to_dict("records"):
-        if pd.isna(rec["diff_p_de_jure"]):
-            continue
-        rows.append({
-            "Scenario": rec["scenario"],
-            "State": rec["state"],
-            "P(de jure)": _pct(rec["p_de_jure"]),
-            f"Change from {reference} (points)": f"{100 * rec['diff_p_de_jure']:+.1f}",
-            "95% interval": f"{100 * rec['diff_p_de_jure_low95']:+.1f} to "
-                            f"{100 * rec['diff_p_de_jure_high95']:+.1f}",
-        })
-    return rows
+def _state_order(batch: BatchData) -> list[str]:
+    """States of all scenarios, Central Asian first, in the order the scenarios list them."""
+    seen: dict[str, bool] = {}
+    for data in batch.runs.values():
+        for state, spec in data.scenario.states.items():
+            seen.setdefault(state, spec.central_asia)
+    return [s for s, ca in seen.items() if ca] + [s for s, ca in seen.items() if not ca]
 
 
-def _p_de_jure_rows(batch: BatchData) -> list[dict[str, Any]]:
-    wide = batch.comparison.pivot(index="state", columns="scenario", values="p_de_jure")
-    first = next(iter(batch.runs.values())).scenario
-    order = [s for s in first.states if first.states[s].central_asia]
-    order += [s for s in wide.index if s not in order]
-    rows = []
-    for state in order:
-        if state in wide.index:
-            rows.append({"State": state} | {name: _pct(wide.at[state, name])
-                                            for name in batch.runs if name in wide.columns})
-    return rows
+def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, Any]]:
+    """One row per state, one column per scenario in ``names``; ``cell(record)`` fills it."""
+    keyed = {(r["scenario"], r["state"]): r for r in batch.comparison.to_dict("records")}
+    return [{"State": state} | {name: cell(keyed[(name, state)]) if (name, state) in keyed
+                                else "n/a" for name in names}
+            for state in _state_order(batch)]
+
+
+def _difference(rec: Mapping[str, Any]) -> str:
+    if pd.isna(rec["diff_p_de_jure"]):
+        return "–"
+    return (f"{100 * rec['diff_p_de_jure']:+.1f} ({100 * rec['diff_p_de_jure_low95']:+.1f} "
+            f"to {100 * rec['diff_p_de_jure_high95']:+.1f})")
 
 
 def batch_report(batch: BatchData, images: Mapping[str, bytes],
@@ -238,13 +230,14 @@ def batch_report(batch: BatchData, images: Mapping[str, bytes],
         if name in images:
             body.append(_figure(name, images[name]))
     body.append("<h3>Chance of de jure recognition by the horizon</h3>")
-    body.append(_table(_p_de_jure_rows(batch), ("State",)))
+    body.append(_table(_wide_rows(batch, lambda r: _pct(r["p_de_jure"]), names), ("State",)))
     body.append(f"<h3>Differences from {_e(names[0])}</h3>")
     body.append('<p class="muted">Change in the chance of de jure recognition by the horizon, '
-                "in percentage points, with a 95% interval for paired runs (Newcombe's "
-                "square-and-add method); intervals that exclude zero mark a difference the "
-                "number of runs can resolve.</p>")
-    body.append(_table(_comparison_rows(batch), ("Scenario", "State")))
+                "in percentage points, with its 95% interval for paired runs (Newcombe's "
+                "square-and-add method) in brackets; an interval that excludes zero marks a "
+                "difference the number of runs can resolve.</p>")
+    if len(names) > 1:
+        body.append(_table(_wide_rows(batch, _difference, names[1:]), ("State",)))
     body.append("<h2>Each scenario</h2>")
     for name, data in batch.runs.items():
         body.append(f"<details><summary>{_e(name)}</summary>")
