@@ -121,7 +121,7 @@ def test_timing_figure_puts_central_asia_first(tiny):
 
 
 def test_comparison_figures(tiny):
-    scenario, summary, curve, _ = tiny
+    scenario, _, curve, _ = tiny
     table = pd.DataFrame({
         "scenario": ["a"] * 4 + ["b"] * 4,
         "state": list(scenario.states) * 2,
