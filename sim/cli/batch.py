@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from tqdm import tqdm
 
 from .. import __version__
 from ..compare import ScenarioOutcome, comparison_table
@@ -24,7 +28,7 @@ from ..results_io import (
     write_json,
 )
 from ..scenario import Scenario
-from .common import fail, load_or_fail, progress_bar, save_run, seed_option
+from .common import fail, load_or_fail, save_run, seed_option
 from .render import write_batch_outputs
 
 __all__ = ["batch"]
@@ -62,6 +66,14 @@ def _directory_names(loaded: list[tuple[Path, Scenario]]) -> list[str]:
     return names
 
 
+@contextmanager
+def _batch_bar(total: int, *, quiet: bool) -> Iterator[tqdm]:
+    """One bar over all runs of all scenarios; its label says which scenario and what step."""
+    with tqdm(total=total, unit="run", unit_scale=True, file=sys.stderr, dynamic_ncols=True,
+              disable=quiet or not sys.stderr.isatty()) as bar:
+        yield bar
+
+
 @click.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
@@ -96,18 +108,24 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     loaded, failed = _load_all(files)
     done: dict[str, Path] = {}
     try:
-        with atomic_directory(target) as temp, progress_bar(
-                runs * len(loaded), quiet=quiet, desc=f"{len(loaded)} scenarios") as advance:
+        with atomic_directory(target) as temp, _batch_bar(runs * len(loaded),
+                                                          quiet=quiet) as bar:
             executor = make_executor(workers)
-            for (file, scenario), name in zip(loaded, _directory_names(loaded), strict=True):
+            names = _directory_names(loaded)
+            for index, ((file, scenario), name) in enumerate(zip(loaded, names, strict=True)):
+                bar.set_description(f"{name} ({index + 1}/{len(loaded)})")
                 try:
                     begun = time.perf_counter()
+                    bar.set_postfix_str("simulating")
                     result = run_ensemble(scenario, runs, seed, executor=executor,
-                                          progress=advance)
+                                          progress=bar.update)
+                    bar.set_postfix_str("drawing figures")
                     save_run(temp / name, scenario, file, result, seed=seed, started=begun)
                     done[name] = file
                 except Exception as exc:  # one scenario's failure must not stop the batch
                     failed.append(_Failure(file, _describe(exc)))
+            bar.set_description("comparison")
+            bar.set_postfix_str("drawing figures")
             if not done:
                 raise _NothingRan
             _compare(temp, done, failed, runs=runs, seed=seed, started=started)
