@@ -32,6 +32,8 @@ __all__ = ["FORMATS", "draw_batch", "draw_run", "write_batch_outputs", "write_ru
 FORMATS = ("png", "svg", "pdf")
 DPI = 150
 _BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
+# No dates or version stamps in the files, so the same data gives the same bytes
+_NO_STAMPS = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
 def draw_run(data: RunData, only: Collection[str] | None = None) -> dict[str, Figure]:
@@ -68,10 +70,8 @@ def _encode(figures: Mapping[str, Figure], fmt: str) -> dict[str, bytes]:
     out = {}
     for name, figure in figures.items():
         buffer = io.BytesIO()
-        # Fixed metadata, so the same data gives the same bytes
-        metadata = {"Software": None} if fmt == "png" else {"Date": None} if fmt == "svg" else {
-            "CreationDate": None}
-        figure.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
+        with plt.rc_context({"svg.hashsalt": "recsim"}):  # stable SVG ids
+            figure.savefig(buffer, format=fmt, dpi=DPI, metadata=_NO_STAMPS[fmt])
         out[name] = buffer.getvalue()
     return out
 
