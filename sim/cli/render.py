@@ -109,6 +109,8 @@ def write_batch_outputs(batch: BatchData, fmt: str = "png", *,
                         redraw_runs: bool = True) -> list[str]:
     """Draw the batch figures and report; with ``redraw_runs`` also each scenario's own.
 
+    Without it, each scenario's figures must already be on disk as PNG (as `run` writes them).
+
     Everything is drawn before the first file is replaced.
     """
     pending: list[tuple[Path, dict[str, bytes], str]] = []
@@ -117,8 +119,9 @@ def write_batch_outputs(batch: BatchData, fmt: str = "png", *,
         if redraw_runs:
             run_files, png, run_html = _run_images(data, fmt)
             pending.append((data.path, run_files, run_html))
-        else:
-            png = _render(draw_run(data, _BATCH_EMBEDS), "png")[1]
+        else:  # just drawn by save_run
+            png = {k: (data.path / f"{k}.png").read_bytes() for k in _BATCH_EMBEDS
+                   if (data.path / f"{k}.png").is_file()}
         embeds[name] = {k: v for k, v in png.items() if k in _BATCH_EMBEDS}
     files, png = _render(draw_batch(batch), fmt)
     pending.append((batch.path, files, batch_report(batch, png, embeds)))
