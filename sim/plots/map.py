@@ -93,8 +93,8 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
     placed = [(axes[0], _draw(axes[0], scenario, p_de_jure, norm, label_size=8))]
     axes[0].set_title("All actors" if zoom else "", fontsize=10)
     if zoom:
-        box = ((min(s.lon for s in region) - 4, max(s.lon for s in region) + 5),
-               (min([s.lat for s in region] + [KABUL[1]]) - 3, max(s.lat for s in region) + 3))
+        box = (_span([s.lon for s in region], pad=(4, 5), least=26),
+               _span([s.lat for s in region] + [KABUL[1]], pad=(3, 3), least=20))
         _frame(axes[1], *box)
         placed.append((axes[1], _draw(axes[1], scenario, p_de_jure, norm, label_size=9)))
         axes[1].set_title("Central Asia and Afghanistan (dashed box above)", fontsize=10)
@@ -130,6 +130,13 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
                  "Central Asian states in bold; positions are capitals' longitude and latitude",
                  fontsize=11)
     return fig
+
+
+def _span(values: list[float], *, pad: tuple[float, float], least: float) -> tuple[float, float]:
+    """Padded range of ``values``, widened about its middle to at least ``least`` degrees."""
+    low, high = min(values) - pad[0], max(values) + pad[1]
+    grow = max(0.0, least - (high - low)) / 2
+    return low - grow, high + grow
 
 
 def _visible(ax: Axes, text: Text) -> bool:

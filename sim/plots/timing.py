@@ -59,7 +59,7 @@ def timing_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figu
     segments.append(("never", f"Not by {horizon:%b %Y}", _NEVER))
 
     n = len(order)
-    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.36 * n), layout="constrained")
+    fig, ax = plt.subplots(figsize=(10, 2.2 + 0.36 * n), layout="constrained")
     y = np.arange(n)
     left = np.zeros(n)
     for key, label, colour in segments:
@@ -82,7 +82,7 @@ def timing_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figu
     ax.set_title(f"{title}: when does each state first recognise the Taliban de jure?\n"
                  f"{wide.shape[0]:,} runs; periods of {width} month{'s' * (width > 1)}"
                  + ("; Central Asian states above the line" if 0 < ca < n else ""))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.3 / n), ncols=4,
-              frameon=False, fontsize=8, title="First de jure recognition in", title_fontsize=8)
+    fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8,
+               title="First de jure recognition in", title_fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return fig
