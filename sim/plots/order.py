@@ -47,7 +47,8 @@ def order_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figur
     n = len(states)
     horizon = month_dates(scenario.start_date, [scenario.months])[0]
 
-    fig, ax = plt.subplots(figsize=(2.4 + 0.55 * n, 1.8 + 0.5 * n), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(8.5, 2.4 + 0.55 * n), max(6.5, 1.8 + 0.5 * n)),
+                           layout="constrained")
     image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=1)
     for i in range(n):
         for j in range(n):
@@ -68,6 +69,7 @@ def order_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figur
     ax.set_ylabel("This state (row) recognises de jure …")
     bar = fig.colorbar(image, ax=ax, shrink=0.8, format=lambda v, _: f"{v:.0%}")
     bar.set_label("Share of runs in which the row state recognises first")
+    bar.ax.yaxis.label.set_size(9)
     ax.set_title(f"{title}: who recognises the Taliban de jure first?\n"
                  f"{wide.shape[0]:,} runs to {horizon:%b %Y}; same month or neither by then "
                  "counts for neither", fontsize=10, pad=14)
