@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pyarrow as pa
 
 from .compare import COMPARISON_COLUMNS
 from .loading import ScenarioError, scenario_from_dict
-from .scenario import Scenario
+from .scenario import Scenario, parse_month
 
 __all__ = [
     "BATCH_FILES",
@@ -143,7 +144,7 @@ def read_run_dir(path: str | Path) -> RunData:
     shocks = None
     if (path / SHOCKS_FILE).is_file():
         shocks = _read(path / SHOCKS_FILE, _csv, _SHOCKS)
-        _check_shocks(path / SHOCKS_FILE, shocks, scenario.months, int(manifest["runs"]))
+        _check_shocks(path / SHOCKS_FILE, shocks, scenario, int(manifest["runs"]))
         shocks = shocks if len(shocks) else None
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
                    curve, runs, shocks)
@@ -165,14 +166,29 @@ def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,
                               f"{len(states)} states, found {len(runs)} rows")
 
 
-def _check_shocks(path: Path, shocks: pd.DataFrame, months: int, n_runs: int) -> None:
-    for column, top in (("run", n_runs - 1), ("month", months)):
+def _month_index(value: Any, start: date) -> float:
+    """A month given as an index or as ``YYYY-MM``, as an index from ``start`` (NaN if neither)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        month = parse_month(str(value))
+    except ValueError:
+        return float("nan")
+    return (month.year - start.year) * 12 + month.month - start.month
+
+
+def _check_shocks(path: Path, shocks: pd.DataFrame, scenario: Scenario, n_runs: int) -> None:
+    shocks["month"] = [_month_index(v, scenario.start_date) for v in shocks["month"]]
+    for column, top in (("run", n_runs - 1), ("month", scenario.months)):
         values = pd.to_numeric(shocks[column], errors="coerce")
         bad = values.isna() | (values % 1 != 0) | (values < 0) | (values > top)
         if bad.any():
             line = int(bad.to_numpy().argmax()) + 2
             raise ResultsDirError(f"{path}: line {line}: {column} must be a whole number "
-                                  f"from 0 to {top}")
+                                  f"from 0 to {top}" + (" or a month YYYY-MM within the horizon"
+                                                        if column == "month" else ""))
         shocks[column] = values.astype(int)
 
 

@@ -177,12 +177,14 @@ def _shocks(run_dir: Path, text: str) -> None:
 
 
 def test_shocks_figure_and_report_from_a_shocks_csv(run_dir):
-    _shocks(run_dir, "run,month,shock\n0,3,china_first\n1,3,china_first\n5,8,iskp_attack\n")
+    # months as indices from the start, or as calendar months (2026-03 = month 8 from 2025-07)
+    _shocks(run_dir, "run,month,shock\n0,3,china_first\n1,3,china_first\n5,2026-03,iskp\n")
     result = invoke("plot", run_dir)
     assert result.exit_code == 0, result.output
     assert (run_dir / "shocks.png").is_file()
     report = (run_dir / "report.html").read_text()
-    assert "iskp_attack" in report and 'id="fig-shocks"' in report
+    assert "iskp" in report and 'id="fig-shocks"' in report
+    assert read_run_dir(run_dir).shocks["month"].tolist() == [3, 3, 8]
 
 
 def test_an_empty_shocks_csv_means_no_shocks(run_dir):
