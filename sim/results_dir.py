@@ -93,9 +93,10 @@ def _missing(path: Path, needed: tuple[str, ...], what: str) -> None:
     if not path.is_dir():
         raise ResultsDirError(f"{path}: not a directory")
     absent = [name for name in needed if not (path / name).is_file()]
+    if len(absent) == len(needed):
+        raise ResultsDirError(f"{path}: not a {what}: none of {', '.join(needed)} is there")
     if absent:
-        hint = "" if len(absent) < len(needed) else f" (is this a {what}?)"
-        raise ResultsDirError(f"{path}: missing {', '.join(absent)}{hint}")
+        raise ResultsDirError(f"{path}: missing {', '.join(absent)}")
 
 
 def _read(path: Path, reader: Any, columns: tuple[str, ...]) -> Any:
@@ -128,7 +129,7 @@ def _csv(path: Path) -> pd.DataFrame:
 def read_run_dir(path: str | Path) -> RunData:
     """Read and check a run directory; raise :class:`ResultsDirError` on the first problem."""
     path = Path(path)
-    _missing(path, RUN_FILES, "results directory written by 'recsim run'")
+    _missing(path, RUN_FILES, "results directory ('recsim run' or 'recsim batch' writes them)")
     manifest = _read(path / "manifest.json", _json, _MANIFEST)
     text_path = path / "scenario.toml"
     raw = _read(text_path, lambda p: tomllib.loads(p.read_text(encoding="utf-8")), ())
@@ -195,7 +196,7 @@ def _check_shocks(path: Path, shocks: pd.DataFrame, scenario: Scenario, n_runs: 
 def read_batch_dir(path: str | Path) -> BatchData:
     """Read and check a batch directory and every scenario directory it lists."""
     path = Path(path)
-    _missing(path, BATCH_FILES, "batch directory written by 'recsim batch'")
+    _missing(path, BATCH_FILES, "batch directory ('recsim batch' writes them)")
     manifest = _read(path / "batch.json", _json, ("scenarios", "seed", "runs"))
     comparison = _read(path / "comparison.csv", _csv, COMPARISON_COLUMNS)
     runs = {}

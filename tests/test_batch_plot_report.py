@@ -227,7 +227,7 @@ def test_plot_on_something_that_is_not_a_results_directory(tmp_path):
     before = snapshot(tmp_path)
     result = invoke("plot", tmp_path)
     assert result.exit_code == 2
-    assert "missing manifest.json" in result.output and "summary.csv" in result.output
+    assert "not a results directory" in result.output and "manifest.json" in result.output
     assert snapshot(tmp_path) == before
     missing = invoke("plot", tmp_path / "nowhere")
     assert missing.exit_code == 2 and "no such directory" in missing.output

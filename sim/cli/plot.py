@@ -35,6 +35,6 @@ def plot(results_dir: Path, fmt: str) -> None:
         else:
             written = write_run_outputs(read_run_dir(results_dir), fmt)
     except ResultsDirError as exc:
-        fail(f"{exc} (expected a directory written by 'recsim run' or 'recsim batch')")
+        fail(f"{exc}; nothing was written")
     for name in written:
         click.echo(str(results_dir / name))
