@@ -22,6 +22,7 @@ def cli() -> None:
     \b
     Example:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
+      recsim batch scenarios/*.toml --runs 2000 --seed 1
     """
 
 
