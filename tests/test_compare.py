@@ -123,3 +123,12 @@ def test_unequal_run_counts_cannot_be_paired():
     with pytest.raises(ValueError, match="different numbers of runs"):
         comparison_table({"a": _outcome({"KAZ": [True, False]}),
                           "b": _outcome({"KAZ": [True, False, True]})})
+
+
+def test_states_the_reference_lacks_get_no_difference():
+    reference = _outcome({"KAZ": [True, False]})
+    wider = _outcome({"KAZ": [True, True], "TKM": [False, True]})
+    table = comparison_table({"base": reference, "wide": wider}).set_index(["scenario", "state"])
+    assert table.loc[("wide", "KAZ"), "diff_p_de_jure"] == pytest.approx(0.5)
+    assert pd.isna(table.loc[("wide", "TKM"), "diff_p_de_jure"])
+    assert table.loc[("wide", "TKM"), "p_de_jure"] == 0.5

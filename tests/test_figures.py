@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.ensemble import run_ensemble
-from sim.loading import load_scenario
+from sim.loading import load_scenario, scenario_from_dict
 from sim.outcomes import curve_table, runs_table, summary_table
 from sim.plots import (
     cascade_figure,
@@ -137,3 +137,26 @@ def test_comparison_figures(tiny):
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["KAZ", "UZB"]
     _check_readable(fig)
     _check_readable(curves_figure({"a": curve, "b": curve}, n_states=4, runs=40))
+
+
+def test_comparison_figure_with_a_state_only_one_scenario_has(tiny):
+    scenario = tiny[0]
+    data = scenario.model_dump(by_alias=True)
+    data["states"]["TKM"] = {"name": "Turkmenistan", "central_asia": True, "lat": 37.95,
+                             "lon": 58.38}
+    wider = scenario_from_dict(data)
+    states = [*scenario.states, "TKM"]
+    table = pd.DataFrame({
+        "scenario": ["a"] * 4 + ["b"] * 5,
+        "state": [*scenario.states, *states],
+        "p_de_jure": [0.1, 0.2, 1.0, 0.3, 0.5, 0.2, 1.0, 0.3, 0.4],
+        "median_month_de_jure": pd.array([None] * 9, dtype="Int64"),
+        "diff_p_de_jure": [np.nan] * 4 + [0.4, 0, 0, 0, np.nan],
+        "diff_p_de_jure_low95": [np.nan] * 4 + [0.3, -0.1, -0.1, -0.1, np.nan],
+        "diff_p_de_jure_high95": [np.nan] * 4 + [0.5, 0.1, 0.1, 0.1, np.nan],
+    })
+    fig = comparison_figure(table, {"a": scenario, "b": wider})
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels[:3] == ["KAZ", "UZB", "TKM"]  # Central Asia first, TKM included
+    assert "n/a" in {t.get_text() for t in fig.axes[0].texts}  # the reference lacks TKM
+    plt.close(fig)

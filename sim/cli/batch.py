@@ -107,6 +107,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     started = time.perf_counter()
     loaded, failed = _load_all(files)
     done: dict[str, Path] = {}
+    comparison_error = ""
     try:
         with atomic_directory(target) as temp, _batch_bar(runs * len(loaded),
                                                           quiet=quiet) as bar:
@@ -128,7 +129,10 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
             bar.set_postfix_str("drawing figures")
             if not done:
                 raise _NothingRan
-            _compare(temp, done, failed, runs=runs, seed=seed, started=started)
+            try:
+                _compare(temp, done, failed, runs=runs, seed=seed, started=started)
+            except Exception as exc:  # keep the scenarios' results even so
+                comparison_error = _describe(exc)
         click.echo(str(target))
     except _NothingRan:
         pass
@@ -139,6 +143,9 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
             shown = message if message.startswith(str(failure.file)) else \
                 f"{failure.file}: {message}"
             click.echo(f"  {shown}", err=True)
+    if comparison_error:
+        click.echo(f"error: the comparison could not be written: {comparison_error}", err=True)
+    if failed or comparison_error:
         raise click.exceptions.Exit(1)
 
 

@@ -35,13 +35,14 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
     states = states_central_asia_first(scenarios)
     grid = table.pivot(index="scenario", columns="state", values="p_de_jure")
     grid = grid.reindex(index=names, columns=states)
-    keyed = table.set_index(["scenario", "state"])
+    keyed = table.set_index(["scenario", "state"])[
+        ["diff_p_de_jure", "diff_p_de_jure_low95", "diff_p_de_jure_high95"]].astype(float)
     ca = sum(any(s in sc.states and sc.states[s].central_asia for sc in scenarios.values())
              for s in states)
     horizons = {f"{month_dates(sc.start_date, [sc.months])[0]:%b %Y}" for sc in scenarios.values()}
     horizon = horizons.pop() if len(horizons) == 1 else "each scenario's horizon"
 
-    fig, ax = plt.subplots(figsize=(2.8 + 0.62 * len(states), 2.2 + 0.55 * len(names)),
+    fig, ax = plt.subplots(figsize=(2.8 + 0.62 * len(states), max(3.6, 2.2 + 0.55 * len(names))),
                            layout="constrained")
     image = ax.imshow(grid.to_numpy(dtype=float), cmap="YlOrRd", vmin=0, vmax=1, aspect="auto")
     for i, name in enumerate(names):
@@ -53,7 +54,7 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
             colour = "white" if value > 0.6 else "black"
             row = keyed.loc[(name, state)]
             note = ""
-            if name != reference and not np.isnan(row["diff_p_de_jure"]) and (
+            if name != reference and not pd.isna(row["diff_p_de_jure"]) and (
                     row["diff_p_de_jure_low95"] > 0 or row["diff_p_de_jure_high95"] < 0):
                 note = f"{100 * row['diff_p_de_jure']:+.0f}"
             ax.text(j, i - (0.13 if note else 0), percent(value), ha="center", va="center",
@@ -70,7 +71,7 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
     if len(names) > 1:
         ax.axhline(0.5, color="black", linewidth=1)
     bar = fig.colorbar(image, ax=ax, shrink=0.9, format=lambda v, _: f"{v:.0%}")
-    bar.set_label(f"Chance of de jure recognition by {horizon}")
+    bar.set_label(f"Chance of de jure recognition\nby {horizon}", fontsize=9)
     ax.set_title(f"Which states recognise the Taliban de jure, scenario by scenario (to {horizon})"
                  "\nSmall numbers: change from the reference in percentage points, shown where "
                  "the 95% interval excludes zero", fontsize=10, pad=10)
