@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import mesa
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .executors import Executor, SerialExecutor
 from .model import RecognitionModel
@@ -18,7 +20,7 @@ from .scenario import Scenario
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
            "simulate_chunk"]
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -38,8 +40,8 @@ class EnsembleResult:
     final_level: np.ndarray  # (n, R) int8
     first_month: np.ndarray  # (3, n, R) int16: first month at rung >= 1, 2, 3; -1 never
     first_downgrade: np.ndarray  # (n, R) int16, -1 never
-    de_jure: np.ndarray  # (months + 1, R) int16: de jure recognisers per month
-    de_facto: np.ndarray  # (months + 1, R) int16: states at de facto or higher per month
+    de_jure: np.ndarray  # (months + 1, R) int32: de jure recognisers per month
+    de_facto: np.ndarray  # (months + 1, R) int32: states at de facto or higher per month
 
     @property
     def runs(self) -> int:
@@ -52,7 +54,7 @@ class EnsembleResult:
     @classmethod
     def from_model(cls, model: RecognitionModel) -> EnsembleResult:
         return cls(
-            state_ids=model.scenario.state_ids,
+            state_ids=model.state_ids,
             final_level=model.levels.copy(),
             first_month=model.first_month,
             first_downgrade=model.first_downgrade,
@@ -75,10 +77,29 @@ class EnsembleResult:
 
 
 def simulate_chunk(task: ChunkTask) -> EnsembleResult:
-    """Run one chunk of replicates to the scenario's horizon."""
-    model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
-    model.run()
-    return EnsembleResult.from_model(model)
+    """Run one chunk of replicates to the scenario's horizon, on one BLAS thread.
+
+    The monthly products are small: extra BLAS threads barely help, and on a busy machine
+    (or beside other workers) their spin-waiting makes a chunk many times slower.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
+        model.run()
+    result = EnsembleResult.from_model(model)
+    _let_go(model)
+    return result
+
+
+def _let_go(model: mesa.Model) -> None:
+    """Drop Mesa 3.3's class-level reference to ``model`` so that it can be freed.
+
+    ``mesa.Agent._ids`` maps every model that ever made an agent to its id counter and is
+    never cleared (mesa issue #3179, fixed upstream by moving the counter onto the model),
+    so without this each chunk's model, with all its arrays, lives as long as the process.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def plan_chunks(
