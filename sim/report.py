@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .ladder import LEVEL_NAMES
+from .plots import comparison_states, featured_states
 from .results_dir import BatchData, RunData
 from .scenario import add_months
 
@@ -96,10 +97,17 @@ def _month(start: date, month: Any) -> str:
     return f"{add_months(start, int(month)):%b %Y}"
 
 
+_TABLE_ROWS = 40  # larger rosters list their featured states; the CSV files have them all
+
+
 def _summary_rows(data: RunData) -> list[dict[str, Any]]:
     start = data.scenario.start_date
+    summary = data.summary
+    if len(summary) > _TABLE_ROWS:
+        shown = featured_states(summary, data.scenario, most=_TABLE_ROWS)
+        summary = summary.set_index(summary["state"].astype(str)).loc[shown]
     rows = []
-    for rec in data.summary.to_dict("records"):
+    for rec in summary.to_dict("records"):
         row = {
             "State": f"{rec['name']} ({rec['state']})",
             "Start": LEVEL_NAMES[int(rec["start_level"])],
@@ -156,8 +164,12 @@ def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int) -> s
         if name in images:
             parts.append(_figure(name, images[name]))
     parts.append(f"<{h}>Summary by state</{h}>")
+    more = (f" Shown: {_TABLE_ROWS} of {len(data.summary):,} states (Central Asia, the main "
+            "powers, then the most likely to recognise); summary.csv has them all."
+            if len(data.summary) > _TABLE_ROWS else "")
     parts.append('<p class="muted">Chances are shares of runs at the horizon; the median month '
-                 "is empty where fewer than half the runs reach de jure recognition.</p>")
+                 "is empty where fewer than half the runs reach de jure recognition."
+                 f"{_e(more)}</p>")
     parts.append(_table(_summary_rows(data), ("State", "Start")))
     if data.shocks is not None:
         parts.append(f"<{h}>Shocks</{h}>")
@@ -183,21 +195,14 @@ def run_report(data: RunData, images: Mapping[str, bytes]) -> str:
     return _page(title, "\n".join(body))
 
 
-def _state_order(batch: BatchData) -> list[str]:
-    """States of all scenarios, Central Asian first, in the order the scenarios list them."""
-    seen: dict[str, bool] = {}
-    for data in batch.runs.values():
-        for state, spec in data.scenario.states.items():
-            seen.setdefault(state, spec.central_asia)
-    return [s for s, ca in seen.items() if ca] + [s for s, ca in seen.items() if not ca]
-
-
 def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, Any]]:
     """One row per state, one column per scenario in ``names``; ``cell(record)`` fills it."""
     keyed = {(r["scenario"], r["state"]): r for r in batch.comparison.to_dict("records")}
     return [{"State": state} | {name: cell(keyed[(name, state)]) if (name, state) in keyed
                                 else "n/a" for name in names}
-            for state in _state_order(batch)]
+            for state in comparison_states(
+                batch.comparison, {n: d.scenario for n, d in batch.runs.items()},
+                most=_TABLE_ROWS)]
 
 
 def _difference(rec: Mapping[str, Any]) -> str:

@@ -139,8 +139,7 @@ def read_run_dir(path: str | Path) -> RunData:
         raise ResultsDirError(exc.lines()[0]) from None
     summary = _read(path / "summary.csv", _csv, _SUMMARY)
     curve = _read(path / "curve.csv", _csv, _CURVE)
-    runs = _read(path / "runs.parquet", pd.read_parquet, _RUNS)
-    runs["state"] = runs["state"].astype(str)
+    runs = _read(path / "runs.parquet", lambda p: pd.read_parquet(p, columns=list(_RUNS)), _RUNS)
     _check_consistent(path, manifest, scenario, summary, curve, runs)
     shocks = None
     if (path / SHOCKS_FILE).is_file():
@@ -153,18 +152,20 @@ def read_run_dir(path: str | Path) -> RunData:
 
 def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,
                       summary: pd.DataFrame, curve: pd.DataFrame, runs: pd.DataFrame) -> None:
-    states = list(scenario.states)
     n_runs = manifest["runs"]
     if not isinstance(n_runs, int) or n_runs < 1:
         raise ResultsDirError(f"{path / 'manifest.json'}: runs: expected a positive integer")
-    if summary["state"].astype(str).tolist() != states:
+    states = summary["state"].astype(str)
+    if scenario.population is None and scenario.network.edges is None and \
+            states.tolist() != list(scenario.states):
         raise ResultsDirError(f"{path / 'summary.csv'}: states do not match scenario.toml")
     if len(curve) != scenario.months + 1:
         raise ResultsDirError(f"{path / 'curve.csv'}: expected {scenario.months + 1} months, "
                               f"found {len(curve)}")
-    if len(runs) != n_runs * len(states) or set(runs["state"]) != set(states):
+    if len(runs) != n_runs * len(states) or \
+            set(map(str, runs["state"].unique())) != set(states):
         raise ResultsDirError(f"{path / 'runs.parquet'}: expected {n_runs} runs of "
-                              f"{len(states)} states, found {len(runs)} rows")
+                              f"{len(states)} states (as in summary.csv), found {len(runs)} rows")
 
 
 def _month_index(value: Any, start: date) -> float:

@@ -16,6 +16,7 @@ from sim.plots import (
     cascade_figure,
     comparison_figure,
     curves_figure,
+    featured_states,
     map_figure,
     order_figure,
     shocks_figure,
@@ -94,8 +95,8 @@ def test_every_run_figure_is_drawn_and_labelled(tiny):
     shocks = pd.DataFrame({"run": [0, 1, 1], "month": [3, 3, 7], "shock": ["a", "a", "b"]})
     for fig in (
         cascade_figure(curve, title="tiny", n_states=4, runs=40),
-        timing_figure(runs, scenario, title="tiny"),
-        order_figure(runs, scenario, title="tiny"),
+        timing_figure(runs, scenario, summary, title="tiny"),
+        order_figure(runs, scenario, summary, title="tiny"),
         map_figure(scenario, summary, title="tiny"),
         shocks_figure(shocks, runs, scenario, title="tiny"),
     ):
@@ -113,8 +114,8 @@ def test_dated_axes_show_months_and_years(tiny):
 
 
 def test_timing_figure_puts_central_asia_first(tiny):
-    scenario, _, _, runs = tiny
-    fig = timing_figure(runs, scenario, title="tiny")
+    scenario, summary, _, runs = tiny
+    fig = timing_figure(runs, scenario, summary, title="tiny")
     names = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert names[:2] == ["Kazakhstan (KAZ)", "Uzbekistan (UZB)"]
     plt.close(fig)
@@ -160,3 +161,15 @@ def test_comparison_figure_with_a_state_only_one_scenario_has(tiny):
     assert labels[:3] == ["KAZ", "UZB", "TKM"]  # Central Asia first, TKM included
     assert "n/a" in {t.get_text() for t in fig.axes[0].texts}  # the reference lacks TKM
     plt.close(fig)
+
+
+def test_featured_states_for_a_large_roster(tiny):
+    # 30 states: the tiny roster's four (KAZ and UZB Central Asian; RUS and CHN main powers)
+    # and 26 anonymous ones with rising chances; room for 8.
+    scenario = tiny[0]
+    ids = [*scenario.states, *(f"S{i}" for i in range(26))]
+    summary = pd.DataFrame({"state": ids, "p_de_jure": [0.0] * 4 + [i / 100 for i in range(26)]})
+    chosen = featured_states(summary, scenario, most=8)
+    assert chosen == ["KAZ", "UZB", "RUS", "CHN", "S25", "S24", "S23", "S22"]
+    assert featured_states(summary.iloc[:6], scenario, most=8) == \
+        ["KAZ", "UZB", "RUS", "CHN", "S0", "S1"]  # everything fits: roster order, CA first

@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from ..plots import (
+    can_map,
     cascade_figure,
     comparison_figure,
     curves_figure,
@@ -45,10 +46,11 @@ def draw_run(data: RunData, only: Collection[str] | None = None) -> dict[str, Fi
     drawers: dict[str, Callable[[], Figure]] = {
         "cascade": lambda: cascade_figure(data.curve, title=title,
                                           n_states=len(scenario.states), runs=data.n_runs),
-        "timing": lambda: timing_figure(data.runs, scenario, title=title),
-        "order": lambda: order_figure(data.runs, scenario, title=title),
-        "map": lambda: map_figure(scenario, data.summary, title=title),
+        "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
+        "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
     }
+    if can_map(scenario):  # not for populations, whose states have no places
+        drawers["map"] = lambda: map_figure(scenario, data.summary, title=title)
     if data.shocks is not None:
         shocks = data.shocks
         drawers["shocks"] = lambda: shocks_figure(shocks, data.runs, scenario, title=title)
@@ -58,7 +60,7 @@ def draw_run(data: RunData, only: Collection[str] | None = None) -> dict[str, Fi
 def draw_batch(batch: BatchData) -> dict[str, Figure]:
     """The comparison heatmap and the overlaid de jure curves of a batch."""
     scenarios = {name: data.scenario for name, data in batch.runs.items()}
-    n_states = max(len(s.states) for s in scenarios.values())
+    n_states = max(len(d.summary) for d in batch.runs.values())
     return {
         "comparison": comparison_figure(batch.comparison, scenarios),
         "curves": curves_figure({n: d.curve for n, d in batch.runs.items()}, n_states=n_states,

@@ -10,18 +10,28 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..scenario import Scenario
-from ._style import format_date_axis, month_dates, percent
+from ._style import (
+    featured_note,
+    featured_states,
+    format_date_axis,
+    is_central_asian,
+    month_dates,
+    percent,
+)
 
-__all__ = ["comparison_figure", "curves_figure", "states_central_asia_first"]
+__all__ = ["comparison_figure", "comparison_states", "curves_figure"]
+
+_MOST = 20  # state columns the heatmap has room for
 
 
-def states_central_asia_first(scenarios: Mapping[str, Scenario]) -> list[str]:
-    """Every state of any scenario, Central Asian ones first, in order of first appearance."""
-    seen: dict[str, bool] = {}
-    for scenario in scenarios.values():
-        for state, spec in scenario.states.items():
-            seen.setdefault(state, spec.central_asia)
-    return [s for s, ca in seen.items() if ca] + [s for s, ca in seen.items() if not ca]
+def comparison_states(table: pd.DataFrame, scenarios: Mapping[str, Scenario], *,
+                      most: int = _MOST) -> list[str]:
+    """States of a comparison table worth showing, Central Asian first; for rosters over
+    ``most``: the Central Asian states, the main powers, then the highest chance anywhere."""
+    best = table.assign(state=table["state"].astype(str)).groupby("state", sort=False)[
+        "p_de_jure"].max()
+    summary = pd.DataFrame({"state": best.index, "p_de_jure": best.to_numpy()})
+    return featured_states(summary, *scenarios.values(), most=most)
 
 
 def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> Figure:
@@ -32,13 +42,13 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
     """
     names = list(scenarios)
     reference = names[0]
-    states = states_central_asia_first(scenarios)
+    states = comparison_states(table, scenarios)
     grid = table.pivot(index="scenario", columns="state", values="p_de_jure")
     grid = grid.reindex(index=names, columns=states)
     keyed = table.set_index(["scenario", "state"])[
         ["diff_p_de_jure", "diff_p_de_jure_low95", "diff_p_de_jure_high95"]].astype(float)
-    ca = sum(any(s in sc.states and sc.states[s].central_asia for sc in scenarios.values())
-             for s in states)
+    ca = sum(is_central_asian(s, *scenarios.values()) for s in states)
+    total = table["state"].nunique()
     horizons = {f"{month_dates(sc.start_date, [sc.months])[0]:%b %Y}" for sc in scenarios.values()}
     horizon = horizons.pop() if len(horizons) == 1 else "each scenario's horizon"
 
@@ -72,9 +82,11 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
         ax.axhline(0.5, color="black", linewidth=1)
     bar = fig.colorbar(image, ax=ax, shrink=0.9, format=lambda v, _: f"{v:.0%}")
     bar.set_label(f"Chance of de jure recognition\nby {horizon}", fontsize=9)
+    note = featured_note(states, total, *scenarios.values())
+    shown = f" ({note})" if note else ""
     ax.set_title(f"Which states recognise the Taliban de jure, scenario by scenario (to {horizon})"
-                 "\nSmall numbers: change from the reference in percentage points, shown where "
-                 "the 95% interval excludes zero", fontsize=10, pad=10)
+                 f"{shown}\nSmall numbers: change from the reference in percentage points, shown "
+                 "where the 95% interval excludes zero", fontsize=10, pad=10)
     return fig
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from adjustText import adjust_text
 from matplotlib import patheffects
 from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -17,9 +18,9 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from ..scenario import Scenario
-from ._style import LEVEL_STYLE, month_dates
+from ._style import LEVEL_STYLE, featured_states, month_dates
 
-__all__ = ["KABUL", "map_figure"]
+__all__ = ["KABUL", "can_map", "located_states", "map_figure"]
 
 KABUL = (69.21, 34.56)  # lon, lat of Kabul (shared/data/states.csv)
 _CMAP = "YlOrRd"
@@ -31,29 +32,46 @@ def _degrees(hemispheres: str) -> FuncFormatter:
     return FuncFormatter(lambda v, _: f"{abs(v):.0f}°{positive if v >= 0 else negative}")
 
 
-def _draw(ax: Axes, scenario: Scenario, p_de_jure: pd.Series, norm: Normalize,
-          *, label_size: float) -> list[Text]:
-    """Ties, capitals and their (not yet placed) labels."""
+def located_states(scenario: Scenario) -> list[str]:
+    """Named states with capital coordinates (0°, 0° counts as not given)."""
+    if scenario.population is not None:
+        return []
+    return [s for s, spec in scenario.states.items() if (spec.lat, spec.lon) != (0.0, 0.0)]
+
+
+def can_map(scenario: Scenario) -> bool:
+    """A map needs at least two named states with coordinates; populations have none."""
+    return len(located_states(scenario)) >= 2
+
+
+def _draw(ax: Axes, scenario: Scenario, info: pd.DataFrame, labelled: set[str],
+          norm: Normalize, *, label_size: float, small: bool) -> list[Text]:
+    """Ties, capitals and their (not yet placed) labels; ``info`` is indexed by state."""
     states = scenario.states
-    widest = max((tie.weight for tie in scenario.ties), default=1.0)
-    for tie in scenario.ties:
-        a, b = states[tie.source], states[tie.target]
-        ax.plot([a.lon, b.lon], [a.lat, b.lat], color="#7f7f7f", alpha=0.45, zorder=1,
-                linewidth=0.4 + 2.2 * tie.weight / widest, solid_capstyle="round")
+    ties = [t for t in scenario.ties if t.source in info.index and t.target in info.index]
+    widest = max((tie.weight for tie in ties), default=1.0)
+    ax.add_collection(LineCollection(
+        [[(states[t.source].lon, states[t.source].lat), (states[t.target].lon,
+                                                         states[t.target].lat)] for t in ties],
+        linewidths=[0.4 + 2.2 * t.weight / widest for t in ties], colors="#7f7f7f", alpha=0.45,
+        zorder=1, capstyle="round"))
     cmap = plt.get_cmap(_CMAP)
-    labels = []
-    for state_id, spec in states.items():
-        marker = LEVEL_STYLE[spec.level][0]
-        size = 260 if marker == "*" else 130
-        ax.scatter(spec.lon, spec.lat, s=size, marker=marker, zorder=3, edgecolors="black",
-                   linewidths=0.8, color=cmap(norm(p_de_jure.get(state_id, np.nan))))
-        labels.append(ax.text(spec.lon, spec.lat, state_id, fontsize=label_size, zorder=4,
-                              fontweight="bold" if spec.central_asia else "normal",
-                              path_effects=_HALO))
+    for level, (marker, _) in LEVEL_STYLE.items():
+        mine = info[info["start_level"] == level]
+        if mine.empty:
+            continue
+        size = (70 if small else 260) if marker == "*" else (28 if small else 130)
+        ax.scatter([states[s].lon for s in mine.index], [states[s].lat for s in mine.index],
+                   s=size, marker=marker, zorder=3, edgecolors="black",
+                   linewidths=0.5 if small else 0.8, color=cmap(norm(mine["p_de_jure"])))
+    labels = [ax.text(states[s].lon, states[s].lat, s, fontsize=label_size, zorder=4,
+                      fontweight="bold" if states[s].central_asia else "normal",
+                      path_effects=_HALO) for s in info.index if s in labelled]
     ax.scatter(*KABUL, marker="X", s=110, color="black", zorder=3)
     labels.append(ax.text(*KABUL, "Kabul", fontsize=label_size, style="italic", zorder=4,
                           path_effects=_HALO))
     return labels
+
 
 def _frame(ax: Axes, x: tuple[float, float], y: tuple[float, float]) -> None:
     """Degree ticks and an aspect corrected at the middle latitude."""
@@ -72,12 +90,17 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
     roughly right near the region. When the roster spreads far wider than Central Asia a
     second panel zooms in on it.
     """
-    p_de_jure = summary.set_index(summary["state"].astype(str))["p_de_jure"]
+    located = located_states(scenario)
+    if len(located) < 2:
+        raise ValueError("a map needs at least two named states with coordinates")
+    info = summary.assign(state=summary["state"].astype(str)).set_index("state").loc[
+        located, ["p_de_jure", "start_level"]]
+    labelled = set(featured_states(summary, scenario, most=30))
     states = scenario.states
-    lons = [s.lon for s in states.values()] + [KABUL[0]]
-    lats = [s.lat for s in states.values()] + [KABUL[1]]
+    lons = [states[s].lon for s in located] + [KABUL[0]]
+    lats = [states[s].lat for s in located] + [KABUL[1]]
     norm = Normalize(0, 1)
-    region = [s for s in states.values() if s.central_asia]
+    region = [states[s] for s in located if states[s].central_asia]
     zoom = bool(region) and max(lons) - min(lons) > 60
     if zoom:
         fig = plt.figure(figsize=(12, 10), layout="constrained")
@@ -90,13 +113,15 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
         axes, key = [ax], ax
     pad = 6
     _frame(axes[0], (min(lons) - pad, max(lons) + pad), (min(lats) - pad, max(lats) + pad))
-    placed = [(axes[0], _draw(axes[0], scenario, p_de_jure, norm, label_size=8))]
+    placed = [(axes[0], _draw(axes[0], scenario, info, labelled, norm, label_size=8,
+                                      small=len(located) > 40))]
     axes[0].set_title("All actors" if zoom else "", fontsize=10)
     if zoom:
         box = (_span([s.lon for s in region], pad=(4, 5), least=26),
                _span([s.lat for s in region] + [KABUL[1]], pad=(3, 3), least=20))
         _frame(axes[1], *box)
-        placed.append((axes[1], _draw(axes[1], scenario, p_de_jure, norm, label_size=9)))
+        placed.append((axes[1], _draw(axes[1], scenario, info, labelled, norm, label_size=9,
+                                            small=False)))
         axes[1].set_title("Central Asia and Afghanistan (dashed box above)", fontsize=10)
         axes[0].add_patch(plt.Rectangle((box[0][0], box[1][0]), box[0][1] - box[0][0],
                                         box[1][1] - box[1][0], fill=False, linestyle="--",
@@ -115,20 +140,23 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
     bar = fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=_CMAP), ax=axes[-1],
                        shrink=0.8, format=lambda v, _: f"{v:.0%}")
     bar.set_label(f"Chance of de jure recognition by {horizon:%b %Y} (share of runs)")
-    levels = sorted({s.level for s in states.values()})
+    levels = sorted(int(v) for v in info["start_level"].unique())
     handles = [Line2D([], [], marker=LEVEL_STYLE[lv][0], linestyle="", markersize=10,
                       markerfacecolor="white", markeredgecolor="black",
                       label=f"Start: {LEVEL_STYLE[lv][1].lower()}") for lv in levels]
-    handles.append(Line2D([], [], color="#7f7f7f", linewidth=2, label="Tie (width = weight)"))
+    tie_label = "Tie (width = weight)" if scenario.network.edges is None else \
+        "Tie from the scenario file\n(edge-list ties not drawn)"
+    handles.append(Line2D([], [], color="#7f7f7f", linewidth=2, label=tie_label))
     handles.append(Line2D([], [], marker="X", linestyle="", color="black", markersize=9,
                           label="Kabul (for reference)"))
     key.legend(handles=handles, loc="center" if zoom else "lower left", frameon=not zoom,
                fontsize=10, title="Marker = level in " + f"{scenario.start_date:%b %Y}",
                title_fontsize=10)
+    unlabelled = "" if len(labelled) >= len(located) else "; labels for the featured states only"
     fig.suptitle(f"{title}: the recognition network in {scenario.start_date:%b %Y} and "
                  f"where it leads by {horizon:%b %Y}\nColour = chance of de jure recognition; "
-                 "Central Asian states in bold; positions are capitals' longitude and latitude",
-                 fontsize=11)
+                 "Central Asian states in bold; positions are capitals' longitude and latitude"
+                 f"{unlabelled}", fontsize=11)
     return fig
 
 

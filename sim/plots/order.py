@@ -8,40 +8,59 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..scenario import Scenario
-from ._style import central_asia_first, month_dates, percent
+from ._style import (
+    MAIN_POWERS,
+    featured_note,
+    featured_states,
+    first_months,
+    is_central_asian,
+    month_dates,
+    percent,
+    state_labels,
+)
 
-__all__ = ["MAIN_POWERS", "before_matrix", "order_figure", "order_states"]
+__all__ = ["before_matrix", "order_figure", "order_states"]
 
-# Outside powers whose move the seed article expects Central Asian capitals to watch:
-# Russia (the first recogniser), China and the Gulf states (expected next movers), the
-# neighbours Pakistan and Iran, and the Western holdouts.
-MAIN_POWERS = ("RUS", "CHN", "PAK", "IRN", "ARE", "SAU", "QAT", "USA", "EU")
+_MOST = 16  # rows and columns the matrix has room for
 
 
-def order_states(scenario: Scenario) -> list[str]:
-    """The Central Asian states, then the main powers the scenario has (all, if none match)."""
-    chosen = [s for s in scenario.states if scenario.states[s].central_asia or s in MAIN_POWERS]
-    return central_asia_first(scenario, chosen or scenario.states)
+def order_states(summary: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The Central Asian states and the main powers the roster has, Central Asia first.
+
+    A roster with fewer than three of them (a population, say) shows its states most likely
+    to recognise instead.
+    """
+    states = summary["state"].astype(str).tolist()
+    chosen = [s for s in states if is_central_asian(s, scenario)]
+    chosen += [s for s in MAIN_POWERS if s in set(states) and s not in chosen]
+    if len(chosen) >= 3:
+        return chosen
+    return featured_states(summary, scenario, most=min(12, _MOST))
 
 
-def before_matrix(first_months: pd.DataFrame) -> pd.DataFrame:
+def before_matrix(first: pd.DataFrame) -> pd.DataFrame:
     """P(row state's first de jure month < column state's), across runs.
 
-    ``first_months`` has one row per run and one column per state, NaN where the state never
+    ``first`` has one row per run and one column per state, NaN where the state never
     recognised; "never" counts as later than any month, and ties count for neither state.
     """
-    values = first_months.to_numpy(dtype=float)
+    values = first.to_numpy(dtype=float)
     values = np.where(np.isnan(values), np.inf, values)
     before = (values[:, :, None] < values[:, None, :]).mean(axis=0)
-    return pd.DataFrame(before, index=first_months.columns, columns=first_months.columns)
+    return pd.DataFrame(before, index=first.columns, columns=first.columns)
 
 
-def order_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figure:
+def order_figure(runs: pd.DataFrame, scenario: Scenario, summary: pd.DataFrame, *,
+                 title: str) -> Figure:
     """Heatmap: row state recognises de jure strictly before column state, share of runs."""
-    states = order_states(scenario)
-    wide = runs.pivot(index="run", columns="state", values="first_month_level_3")
-    wide.columns = wide.columns.astype(str)
-    matrix = before_matrix(wide[states].astype("Float64").astype(float))
+    states = order_states(summary, scenario)
+    labels = state_labels(summary)
+    wide = first_months(runs, states, "first_month_level_3")
+    matrix = before_matrix(wide)
+    named = all(is_central_asian(s, scenario) or s in MAIN_POWERS for s in states)
+    note = featured_note(states, len(summary), scenario)
+    if named and note:
+        note = f"{len(states)} of {len(summary):,} states: Central Asia and the main powers"
     shown = matrix.to_numpy().copy()
     np.fill_diagonal(shown, np.nan)
     n = len(states)
@@ -58,9 +77,9 @@ def order_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figur
             ax.text(j, i, percent(value), ha="center", va="center", fontsize=7.5,
                     color="white" if value > 0.6 else "black")
     ax.set_xticks(range(n), states)
-    ax.set_yticks(range(n), [f"{scenario.states[s].name} ({s})" for s in states])
+    ax.set_yticks(range(n), [labels[s] for s in states])
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
-    ca = sum(scenario.states[s].central_asia for s in states)
+    ca = sum(is_central_asian(s, scenario) for s in states)
     if 0 < ca < n:
         ax.axhline(ca - 0.5, color="black", linewidth=1)
         ax.axvline(ca - 0.5, color="black", linewidth=1)
@@ -72,5 +91,5 @@ def order_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figur
     bar.ax.yaxis.label.set_size(9)
     ax.set_title(f"{title}: who recognises the Taliban de jure first?\n"
                  f"{wide.shape[0]:,} runs to {horizon:%b %Y}; same month or neither by then "
-                 "counts for neither", fontsize=10, pad=14)
+                 "counts for neither" + (f"\n{note}" if note else ""), fontsize=10, pad=14)
     return fig

@@ -8,7 +8,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..scenario import Scenario
-from ._style import central_asia_first, month_dates, percent
+from ._style import (
+    featured_note,
+    featured_states,
+    first_months,
+    is_central_asian,
+    month_dates,
+    percent,
+    state_labels,
+)
 
 __all__ = ["period_width", "timing_figure", "timing_shares"]
 
@@ -38,16 +46,23 @@ def timing_shares(first_months: pd.DataFrame, months: int, width: int) -> pd.Dat
     return pd.DataFrame(counts / len(values), index=first_months.columns, columns=columns)
 
 
-def timing_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figure:
-    """Horizontal bars, one per state: when its first de jure recognition came, across runs."""
-    wide = runs.pivot(index="run", columns="state", values="first_month_level_3")
-    wide.columns = wide.columns.astype(str)
-    order = central_asia_first(scenario, wide.columns)
+def timing_figure(runs: pd.DataFrame, scenario: Scenario, summary: pd.DataFrame, *,
+                  title: str, most: int = 24) -> Figure:
+    """Horizontal bars, one per state: when its first de jure recognition came, across runs.
+
+    Rosters larger than ``most`` show the Central Asian states, the main powers and the
+    states most likely to recognise.
+    """
+    order = featured_states(summary, scenario, most=most)
+    labels = state_labels(summary)
+    wide = first_months(runs, order, "first_month_level_3")
     months = scenario.months
     width = period_width(months)
-    shares = timing_shares(wide[order].astype("Float64").astype(float), months, width)
+    shares = timing_shares(wide, months, width)
     periods = len(shares.columns) - 2
     horizon = month_dates(scenario.start_date, [months])[0]
+    note = featured_note(order, len(summary), scenario)
+    shown = f"\n{note}" if note else ""
 
     colours = plt.get_cmap("viridis")(np.linspace(0.15, 0.95, max(periods, 1)))
     segments = [("0", "Already de jure at the start", _AT_START)]
@@ -72,15 +87,15 @@ def timing_figure(runs: pd.DataFrame, scenario: Scenario, *, title: str) -> Figu
     for i, state in enumerate(order):
         ax.text(101, i, f"never: {percent(shares.loc[state, 'never'])}", va="center",
                 fontsize=8, color="#444444")
-    ca = sum(scenario.states[s].central_asia for s in order)
+    ca = sum(is_central_asian(s, scenario) for s in order)
     if 0 < ca < n:
         ax.axhline(ca - 0.5, color="black", linewidth=0.8)
-    ax.set_yticks(y, [f"{scenario.states[s].name} ({s})" for s in order])
+    ax.set_yticks(y, [labels[s] for s in order])
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of simulated runs (%)")
     ax.set_title(f"{title}: when does each state first recognise the Taliban de jure?\n"
-                 f"{wide.shape[0]:,} runs; periods of {width} month{'s' * (width > 1)}"
+                 f"{wide.shape[0]:,} runs; periods of {width} month{'s' * (width > 1)}{shown}"
                  + ("; Central Asian states above the line" if 0 < ca < n else ""))
     fig.legend(loc="outside lower center", ncols=4, frameon=False, fontsize=8,
                title="First de jure recognition in", title_fontsize=8)
