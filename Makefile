@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	for f in scenarios/*.toml; do $(BIN)/recsim run "$$f" --runs $(RUNS) --seed $(SEED) --quiet || exit 1; done
+	$(BIN)/recsim batch scenarios/*.toml --runs $(RUNS) --seed $(SEED)
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

@@ -24,6 +24,7 @@ from .scenario import Scenario
 
 __all__ = [
     "atomic_directory",
+    "atomic_write_bytes",
     "default_run_dir",
     "file_sha256",
     "git_commit",
@@ -111,6 +112,20 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         os.replace(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary sibling, so a reader never sees half a file."""
+    path = Path(path)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                     delete=False) as handle:
+        handle.write(data)
+    try:
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
         raise
 
 

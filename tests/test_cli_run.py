@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sim.cli import cli, main
 
 FILES = ["manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet",
-         "cascade.png"]
+         "cascade.png", "timing.png", "order.png", "report.html"]  # no map: no coordinates
 SMALL = """
 name = "small"
 months = 12

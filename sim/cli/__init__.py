@@ -7,7 +7,9 @@ import sys
 import click
 
 from .. import __version__
+from .batch import batch
 from .params import outcomes, params
+from .plot import plot
 from .run import run
 from .sensitivity import sensitivity
 from .sweep import sweep
@@ -24,6 +26,7 @@ def cli() -> None:
     Example:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
       recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
+      recsim batch scenarios/*.toml --runs 2000 --seed 1
     """
 
 
@@ -32,6 +35,8 @@ cli.add_command(params)
 cli.add_command(outcomes)
 cli.add_command(sweep)
 cli.add_command(sensitivity)
+cli.add_command(batch)
+cli.add_command(plot)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import click
-import matplotlib.pyplot as plt
 from tqdm import tqdm
 
 from .. import __version__
 from ..ensemble import CHUNK_SIZE, EnsembleResult
 from ..loading import ScenarioError, load_scenario, scenario_from_dict, scenario_hash
 from ..outcomes import curve_table, runs_table, summary_table
-from ..plots import cascade_figure
+from ..results_dir import read_run_dir
 from ..results_io import (
     atomic_directory,
     command_line,
@@ -31,6 +30,7 @@ from ..results_io import (
     write_parquet,
 )
 from ..scenario import Scenario
+from .render import write_run_outputs
 
 __all__ = [
     "RecsimError",
@@ -114,21 +114,18 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
     """Write a complete results directory atomically; return its path."""
     summary = summary_table(result, scenario)
     curve = curve_table(result, scenario)
-    figure = cascade_figure(curve, title=scenario.name, n_states=len(result.state_ids),
-                            runs=result.runs)
     try:
         with atomic_directory(target) as temp:
             (temp / "scenario.toml").write_text(scenario_toml(scenario))
             write_csv(summary, temp / "summary.csv")
             write_csv(curve, temp / "curve.csv")
             write_parquet(runs_table(result), temp / "runs.parquet")
-            figure.savefig(temp / "cascade.png", dpi=150)
             info = manifest(scenario, source, seed=seed, runs=result.runs,
                             wall_time=time.perf_counter() - started)
             write_json(info, temp / "manifest.json")
+            # figures and report.html are drawn from the files just written, as `recsim plot`
+            write_run_outputs(read_run_dir(temp))
     except FileExistsError:
         fail(f"{target}: results directory already exists and is not empty; "
              "choose another --out")
-    finally:
-        plt.close(figure)
     return target

@@ -1,15 +1,12 @@
-"""Figures from result tables. Functions take data and return figures; they never write files."""
+"""Adoption curves of one run: how many states stand at de facto and de jure, month by month."""
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+
+from ._style import format_date_axis
 
 __all__ = ["SERIES_STYLE", "cascade_figure"]
 
@@ -32,11 +29,9 @@ def cascade_figure(curve: pd.DataFrame, *, title: str, n_states: int, runs: int)
     ax.set_ylim(0, n_states + 0.5)
     ax.set_ylabel(f"States (of {n_states:,})")
     ax.set_xlabel("Month")
-    ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 7)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    format_date_axis(ax, dates.iloc[0], dates.iloc[-1])
     ax.grid(True, alpha=0.3)
     ax.set_title(f"{title}: recognition of the Taliban government\n"
                  f"{runs:,} simulated runs, {dates.iloc[0]:%b %Y} – {dates.iloc[-1]:%b %Y}")
     ax.legend(loc="upper left", frameon=False, fontsize=9)
-    fig.autofmt_xdate()
     return fig
