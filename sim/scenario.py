@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .ladder import TOP
+from .shock_schema import Project, Shock, shock_problem
 
 __all__ = [
     "ModelSpec",
@@ -128,6 +129,8 @@ class Scenario(_Frozen):
     network: Network = Network()
     states: dict[Annotated[str, Field(pattern=_STATE_ID)], StateSpec] = Field(min_length=1)
     ties: tuple[Tie, ...] = ()
+    projects: dict[Annotated[str, Field(pattern=_STATE_ID)], Project] = {}
+    shocks: tuple[Shock, ...] = ()
 
     @field_validator("start")
     @classmethod
@@ -143,6 +146,13 @@ class Scenario(_Frozen):
                     raise _PathError(("ties", index, key), f"unknown state {state!r}")
             if tie.source == tie.target:
                 raise _PathError(("ties", index, "to"), "a state cannot tie to itself")
+        return self
+
+    @model_validator(mode="after")
+    def _shocks_known(self) -> Scenario:
+        problem = shock_problem(self)
+        if problem is not None:
+            raise _PathError(*problem)
         return self
 
     @property
