@@ -56,6 +56,7 @@ class _Timed(BaseModel):
 
     model_config = _FROZEN
 
+    kind: str  # each kind narrows this to its own literal
     name: str = Field(pattern=_NAME)
     description: str = ""
     at: int | str | None = None

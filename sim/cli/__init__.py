@@ -8,6 +8,7 @@ import click
 
 from .. import __version__
 from .run import run
+from .scenarios import list_scenarios, show, validate
 
 __all__ = ["cli", "main"]
 
@@ -20,10 +21,14 @@ def cli() -> None:
     \b
     Example:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
+      recsim list
     """
 
 
 cli.add_command(run)
+cli.add_command(validate)
+cli.add_command(list_scenarios)
+cli.add_command(show)
 
 
 def main(argv: list[str] | None = None) -> None:
