@@ -139,7 +139,7 @@ def _parse_shock(value: Any) -> Any:
     if not isinstance(value, dict):
         raise _PathError((), "each shock must be a table, written [[shocks]] or {kind = ...}")
     kind = value.get("kind")
-    if kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in _KINDS:
         got = "missing" if kind is None else f"unknown kind {kind!r}"
         raise _PathError(("kind",), f"{got}; expected one of: {', '.join(SHOCK_KINDS)}")
     return _KINDS[kind].model_validate(value)
@@ -219,6 +219,7 @@ def shock_problem(scenario: Scenario) -> Problem | None:
                 if state not in scenario.states:
                     return ("projects", project_id, key, j), f"unknown state {state!r}"
     seen: set[str] = set()
+    in_bloc: dict[str, str] = {}
     for i, shock in enumerate(scenario.shocks):
         if shock.name in seen:
             return ("shocks", i, "name"), f"another shock is already named {shock.name!r}"
@@ -226,4 +227,9 @@ def shock_problem(scenario: Scenario) -> Problem | None:
         problem = _timing_problem(shock, scenario) or _kind_problem(shock, scenario)
         if problem is not None:
             return ("shocks", i, *problem[0]), problem[1]
+        for j, state in enumerate(shock.states if isinstance(shock, BlocShock) else ()):
+            if state in in_bloc:
+                return ("shocks", i, "states", j), (
+                    f"{state} is already in bloc {in_bloc[state]!r}; a state joins one bloc")
+            in_bloc[state] = shock.name
     return None

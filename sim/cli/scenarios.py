@@ -17,6 +17,11 @@ __all__ = ["list_scenarios", "show", "validate"]
 _WIDTH = 88
 
 
+def _wrapped(text: str) -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent="    ", subsequent_indent="    ",
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def _summary(spec: Scenario) -> str:
     shocks = len(spec.shocks)
     return f"{len(spec.states)} states, {shocks} shock{'s' * (shocks != 1)}"
@@ -68,18 +73,16 @@ def list_scenarios(directory: Path) -> None:
     if not files:
         click.echo(f"no scenario files (*.toml) in {directory}", err=True)
         return
-    indent = " " * 4
     for path in files:
         try:
             spec = load_scenario(path)
         except ScenarioError as exc:
             click.echo(f"{path}  INVALID")
-            click.echo(textwrap.fill(f"{exc.lines()[0]}; run 'recsim validate {path}'",
-                                     _WIDTH, initial_indent=indent, subsequent_indent=indent))
+            click.echo(_wrapped(f"{exc.lines()[0]}; run 'recsim validate {path}'"))
             continue
         click.echo(f"{path}  {spec.name} ({_summary(spec)})")
         text = " ".join(spec.description.split()) or "(no description)"
-        click.echo(textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent))
+        click.echo(_wrapped(text))
 
 
 @click.command()
