@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SHOCK_KINDS",
+    "SHOCK_MODELS",
     "AttackShock",
     "BlocShock",
     "IncentiveShock",
@@ -120,14 +121,14 @@ class BlocShock(_Timed):
     states: Annotated[tuple[str, ...], Field(min_length=2)]
 
 
-_KINDS: dict[str, type[_Timed]] = {
+SHOCK_MODELS: dict[str, type[_Timed]] = {
     "recognize": RecognizeShock,
     "attack": AttackShock,
     "incentive": IncentiveShock,
     "tie": TieShock,
     "bloc": BlocShock,
 }
-SHOCK_KINDS = tuple(_KINDS)
+SHOCK_KINDS = tuple(SHOCK_MODELS)
 
 
 def _parse_shock(value: Any) -> Any:
@@ -139,10 +140,10 @@ def _parse_shock(value: Any) -> Any:
     if not isinstance(value, dict):
         raise _PathError((), "each shock must be a table, written [[shocks]] or {kind = ...}")
     kind = value.get("kind")
-    if not isinstance(kind, str) or kind not in _KINDS:
+    if not isinstance(kind, str) or kind not in SHOCK_MODELS:
         got = "missing" if kind is None else f"unknown kind {kind!r}"
         raise _PathError(("kind",), f"{got}; expected one of: {', '.join(SHOCK_KINDS)}")
-    return _KINDS[kind].model_validate(value)
+    return SHOCK_MODELS[kind].model_validate(value)
 
 
 Shock = Annotated[

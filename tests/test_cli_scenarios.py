@@ -112,8 +112,8 @@ def test_run_writes_random_shocks_deterministically(runner, tmp_path):
     def shocks_csv(name: str, seed: int) -> bytes:
         out = tmp_path / name
         result = runner.invoke(cli, ["run", str(LIBRARY / "iskp_random_attacks.toml"),
-                                     "--runs", "40", "--seed", str(seed), "--quiet",
-                                     "--out", str(out)])
+                                     "--runs", "40", "--months", "24", "--seed", str(seed),
+                                     "--quiet", "--out", str(out)])
         assert result.exit_code == 0, result.output
         return (out / "shocks.csv").read_bytes()
 
@@ -122,7 +122,7 @@ def test_run_writes_random_shocks_deterministically(runner, tmp_path):
     assert first != shocks_csv("c", 2)
     _, rows = read_rows(tmp_path / "a" / "shocks.csv")
     keys = [(int(run), int(month)) for run, month, _ in rows]
-    assert keys == sorted(keys) and all(1 <= month <= 60 for _, month in keys)
+    assert keys == sorted(keys) and all(1 <= month <= 24 for _, month in keys)
 
 
 def test_run_without_shocks_writes_an_empty_shocks_table(runner, tmp_path):
