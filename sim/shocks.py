@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.linalg import toeplitz
 from scipy.special import expit
 
 from .ladder import FACTORS, TOP
@@ -79,11 +80,12 @@ def _kernel(shock: AttackShock | IncentiveShock, length: int) -> np.ndarray:
 
 
 def strength_profile(fires: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """Sum of the kernels of every firing so far: ``sum_f fires[f] * kernel[m - f]``."""
-    profile = np.zeros(fires.shape)
-    for month in np.flatnonzero(fires.any(axis=1)):
-        profile[month:] += fires[month][None, :] * kernel[: len(fires) - month, None]
-    return profile
+    """Sum of the kernels of every firing so far: ``sum_f fires[f] * kernel[m - f]``.
+
+    One product with the lower-triangular Toeplitz matrix ``K[m, f] = kernel[m - f]``.
+    """
+    lower = toeplitz(kernel[: len(fires)], np.zeros(len(fires)))
+    return lower @ fires.astype(float)
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class ShockEngine:
         self._index = index
         rng = model.rng.spawn(1)[0] if self.shocks else None
         self.fires = [fire_schedule(s, scenario, model.replicates, rng) for s in self.shocks]
+        self._fired_by = [np.logical_or.accumulate(f, axis=0) for f in self.fires]
         self._logged: list[np.ndarray] = []
         self._agents: list[StateAgent] = sorted(model.agents, key=lambda a: a.index)
         self._bloc_rng = rng
@@ -150,9 +153,11 @@ class ShockEngine:
         specs = list(scenario.states.values())
         self._factor_weight = np.array([getattr(scenario.weights, FACTORS[f]) for f, _ in keys])
         self._base = np.array([getattr(specs[i], FACTORS[f]) for f, i in keys])
-        self._offset_rows, self._channel_row = np.unique(
+        self._offset_rows, channel_row = np.unique(
             np.array([i for _, i in keys], dtype=np.intp), return_inverse=True
         )
+        self._gather = np.zeros((len(self._offset_rows), len(keys)))  # channel -> its state
+        self._gather[channel_row, np.arange(len(keys))] = 1.0
         self._applied = np.zeros((len(self._offset_rows), self.replicates))
 
     def _setup_ties(self, scenario: Scenario) -> None:
@@ -185,7 +190,8 @@ class ShockEngine:
     # ------------------------------------------------------------------ each month
     def _active(self, s: int, month: int) -> np.ndarray:
         """Replicates in which shock ``s`` has fired by ``month``."""
-        return self.fires[s][: month + 1].any(axis=0)
+        fired_by = self._fired_by[s]
+        return fired_by[min(month, len(fired_by) - 1)]
 
     def _fires_now(self, s: int, month: int) -> np.ndarray | None:
         fires = self.fires[s]
@@ -213,10 +219,7 @@ class ShockEngine:
         """Utility change per affected state from shock strengths (shocks x replicates)."""
         change = self._coef @ strength  # intensity change per channel
         effective = np.maximum(self._base[:, None] + change, 0.0) - self._base[:, None]
-        utility = self._factor_weight[:, None] * effective
-        out = np.zeros((len(self._offset_rows), strength.shape[1]))
-        np.add.at(out, self._channel_row, utility)
-        return out
+        return self._gather @ (self._factor_weight[:, None] * effective)
 
     def adjust_shares(self, model: RecognitionModel, shares: np.ndarray) -> np.ndarray:
         """Correct the social shares of rows whose ties are changed, where a tie shock is on."""
