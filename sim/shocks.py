@@ -106,11 +106,13 @@ class ShockEngine:
         scenario = model.scenario
         self.shocks = scenario.shocks
         self.replicates = model.replicates
-        index = {state: i for i, state in enumerate(scenario.state_ids)}
-        self._index = index
+        self._index = {state: i for i, state in enumerate(scenario.state_ids)}
         rng = model.rng.spawn(1)[0] if self.shocks else None
         self.fires = [fire_schedule(s, scenario, model.replicates, rng) for s in self.shocks]
-        self._fired_by = [np.logical_or.accumulate(f, axis=0) for f in self.fires]
+        self._fired_by = [  # lasting shocks: fired by month m, in each replicate
+            np.logical_or.accumulate(f, axis=0) if isinstance(s, TieShock | BlocShock) else None
+            for s, f in zip(self.shocks, self.fires, strict=True)
+        ]
         self._logged: list[np.ndarray] = []
         self._agents: list[StateAgent] = sorted(model.agents, key=lambda a: a.index)
         self._bloc_rng = rng
@@ -189,8 +191,9 @@ class ShockEngine:
 
     # ------------------------------------------------------------------ each month
     def _active(self, s: int, month: int) -> np.ndarray:
-        """Replicates in which shock ``s`` has fired by ``month``."""
+        """Replicates in which the tie or bloc shock ``s`` has fired by ``month``."""
         fired_by = self._fired_by[s]
+        assert fired_by is not None
         return fired_by[min(month, len(fired_by) - 1)]
 
     def _fires_now(self, s: int, month: int) -> np.ndarray | None:
