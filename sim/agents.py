@@ -8,18 +8,31 @@ import mesa
 import numpy as np
 from scipy.special import expit
 
-from .ladder import FACTORS, TOP
+from .ladder import FACTORS
 from .scenario import StateSpec
 
 if TYPE_CHECKING:
     from .model import RecognitionModel
 
-__all__ = ["StateAgent", "static_utility"]
+__all__ = ["StateAgent", "climb_probability", "drop_probability", "static_utility"]
 
 
 def static_utility(spec: StateSpec, weights: object) -> float:
     """Propensity plus the weighted incentive factors: the part of utility peers do not move."""
     return spec.propensity + sum(getattr(weights, f) * getattr(spec, f) for f in FACTORS)
+
+
+def climb_probability(utility: np.ndarray, threshold: np.ndarray | float) -> np.ndarray:
+    """Monthly chance of climbing: logistic(utility - threshold), and zero without a net gain.
+
+    The gate keeps a state with nothing to gain where it is, however low the threshold.
+    """
+    return np.where(utility > 0.0, expit(utility - threshold), 0.0)
+
+
+def drop_probability(utility: np.ndarray, threshold: float) -> np.ndarray:
+    """Monthly chance of stepping down: logistic(-utility - threshold) for a net loss only."""
+    return np.where(utility < 0.0, expit(-utility - threshold), 0.0)
 
 
 class StateAgent(mesa.Agent):
@@ -61,18 +74,12 @@ class StateAgent(mesa.Agent):
         )
 
     def decide(self) -> None:
-        """Draw this month's move in every replicate from last month's state of the world."""
-        level = self.level.astype(np.intp)
-        draw = self.model.draws[self.index]
-        up_rung = np.minimum(level + 1, TOP)
-        self.p_up = expit(self.utility(up_rung) - self.threshold_up[level])
-        up = draw < self.p_up
-        move = up.astype(np.int8)
-        if self.reversible:
-            here = np.maximum(level, 1)
-            self.p_down = np.where(level > 0, expit(-self.utility(here) - self.threshold_down), 0.0)
-            move -= (~up & (draw >= 1.0 - self.p_down)).astype(np.int8)
-        self.next_level = (level + move).astype(np.int8)
+        """Draw this month's move in every replicate from last month's state of the world.
+
+        The scenario's decision rule (sim/rules.py) computes it; this agent keeps it until
+        ``advance``.
+        """
+        self.next_level = self.model.rule.decide(self)
 
     def advance(self) -> None:
         """Commit the decision taken in ``decide``."""

@@ -38,8 +38,8 @@ class EnsembleResult:
     final_level: np.ndarray  # (n, R) int8
     first_month: np.ndarray  # (3, n, R) int16: first month at rung >= 1, 2, 3; -1 never
     first_downgrade: np.ndarray  # (n, R) int16, -1 never
-    de_jure: np.ndarray  # (months + 1, R) int16: de jure recognisers per month
-    de_facto: np.ndarray  # (months + 1, R) int16: states at de facto or higher per month
+    de_jure: np.ndarray  # (months + 1, R) int32: de jure recognisers per month
+    de_facto: np.ndarray  # (months + 1, R) int32: states at de facto or higher per month
     fired: np.ndarray = field(  # (k, 3) int32 rows: run, month, index of the shock that fired
         default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
 
@@ -54,7 +54,7 @@ class EnsembleResult:
     @classmethod
     def from_model(cls, model: RecognitionModel) -> EnsembleResult:
         return cls(
-            state_ids=model.scenario.state_ids,
+            state_ids=model.state_ids,
             final_level=model.levels.copy(),
             first_month=model.first_month,
             first_downgrade=model.first_downgrade,

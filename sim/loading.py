@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .roster import RosterError, roster_of
 from .scenario import Scenario
 
 __all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
@@ -104,6 +106,7 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
     shown = str(path)
     real = path.resolve()
     data = _read_toml(path, shown)
+    _anchor_edges(data, path.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -126,12 +129,26 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
     return _merge(base, data)
 
 
+def _anchor_edges(data: dict[str, Any], folder: Path) -> None:
+    """Make ``[network] edges`` absolute, relative to the file that names it."""
+    network = data.get("network")
+    if isinstance(network, dict) and isinstance(network.get("edges"), str) and network["edges"]:
+        network["edges"] = os.path.abspath(folder / network["edges"])
+
+
 def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>") -> Scenario:
-    """Validate a raw table into a frozen :class:`Scenario`, or raise :class:`ScenarioError`."""
+    """Validate a raw table into a frozen :class:`Scenario`, or raise :class:`ScenarioError`.
+
+    Its roster is built too (sim/roster.py), so edge-list files are checked here.
+    """
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data))
+        roster_of(scenario)
     except ValidationError as exc:
         raise ScenarioError(file, _problems(exc)) from None
+    except RosterError as exc:
+        raise ScenarioError(file, [(_dotted(exc.path), str(exc))]) from None
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -8,6 +8,8 @@ import numpy as np
 from .agents import StateAgent
 from .ladder import DE_FACTO, DE_JURE, TOP
 from .network import influence_matrix
+from .roster import random_adopters, roster_of
+from .rules import make_rule
 from .scenario import Scenario
 from .shocks import ShockEngine
 
@@ -18,12 +20,12 @@ _RUNGS = np.arange(1, TOP + 1, dtype=np.int8)
 
 def de_jure_count(model: RecognitionModel) -> np.ndarray:
     """Number of states recognising de jure, per replicate."""
-    return (model.levels >= DE_JURE).sum(axis=0, dtype=np.int16)
+    return (model.levels >= DE_JURE).sum(axis=0, dtype=np.int32)
 
 
 def de_facto_count(model: RecognitionModel) -> np.ndarray:
     """Number of states at de facto recognition or higher, per replicate."""
-    return (model.levels >= DE_FACTO).sum(axis=0, dtype=np.int16)
+    return (model.levels >= DE_FACTO).sum(axis=0, dtype=np.int32)
 
 
 class RecognitionModel(mesa.Model):
@@ -50,9 +52,14 @@ class RecognitionModel(mesa.Model):
         super().__init__(rng=rng)
         self.scenario = scenario
         self.replicates = int(replicates)
-        n = len(scenario.states)
-        start = np.array([spec.level for spec in scenario.states.values()], dtype=np.int8)
-        self.levels = np.repeat(start[:, None], self.replicates, axis=1)
+        roster = roster_of(scenario)
+        self.state_ids = roster.state_ids
+        n = len(roster)
+        self.levels = np.repeat(roster.start_levels[:, None], self.replicates, axis=1)
+        adopters = scenario.adopters
+        if adopters.random:
+            random_adopters(self.levels, roster.start_levels, adopters.random, adopters.level,
+                            self.rng)
         self.first_month = np.where(self.levels[None] >= _RUNGS[:, None, None], 0, -1).astype(
             np.int16
         )
@@ -61,9 +68,11 @@ class RecognitionModel(mesa.Model):
         self.utility_offset = np.zeros((n, self.replicates))
         self.shares = np.zeros((TOP, n, self.replicates))
         self.draws = np.zeros((n, self.replicates))
-        for index, (state_id, spec) in enumerate(scenario.states.items()):
+        for index, (state_id, spec) in enumerate(zip(roster.state_ids, roster.specs,
+                                                     strict=True)):
             StateAgent(self, index, state_id, spec)
         self.shocks = ShockEngine(self)
+        self.rule = make_rule(self, roster.own_thresholds())
         self.datacollector = mesa.DataCollector(
             model_reporters={"de_jure": de_jure_count, "de_facto": de_facto_count}
         )
@@ -90,6 +99,7 @@ class RecognitionModel(mesa.Model):
         self.shocks.start_month(self)
         self.shares = self.shocks.adjust_shares(self, self.social_shares())
         self.draws = self.rng.random(self.levels.shape)
+        self.rule.prepare(self)
         self.agents.shuffle_do("decide")
         self.shocks.decide_blocs(self)
         self.agents.do("advance")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from .roster import roster_of
 from .scenario import Scenario
 
 __all__ = ["influence_matrix", "row_normalise", "tie_matrix"]
@@ -14,23 +15,11 @@ _DENSE_LIMIT = 400
 
 
 def tie_matrix(scenario: Scenario) -> sp.csr_array:
-    """Raw weights ``A[i, j]``: how much state i watches state j (duplicates add up)."""
-    index = {state: i for i, state in enumerate(scenario.state_ids)}
-    rows, cols, weights = [], [], []
-    for tie in scenario.ties:
-        i, j = index[tie.source], index[tie.target]
-        rows.append(i)
-        cols.append(j)
-        weights.append(tie.weight)
-        back = tie.back_weight
-        if back is None:
-            back = 0.0 if scenario.network.directed else tie.weight
-        if back > 0:
-            rows.append(j)
-            cols.append(i)
-            weights.append(back)
-    n = len(index)
-    return sp.csr_array((np.asarray(weights, float), (rows, cols)), shape=(n, n))
+    """Raw weights ``A[i, j]``: how much state i watches state j (duplicates add up).
+
+    Inline ties, edge-list files and generated networks all end up here (sim/roster.py).
+    """
+    return roster_of(scenario).ties
 
 
 def row_normalise(weights: sp.csr_array) -> sp.csr_array:

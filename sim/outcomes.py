@@ -7,6 +7,7 @@ import pandas as pd
 
 from .ensemble import EnsembleResult
 from .ladder import DE_FACTO, DE_JURE, TOP
+from .roster import roster_of
 from .scenario import Scenario
 
 __all__ = ["QUANTILES", "curve_table", "runs_table", "shocks_table", "summary_table",
@@ -29,14 +30,14 @@ def survival_median(first_month: np.ndarray) -> float:
 def summary_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
     """One row per state: chances at the horizon and the median month of de jure recognition."""
     rows = []
+    roster = roster_of(scenario)
     for i, state in enumerate(result.state_ids):
-        spec = scenario.states[state]
         final = result.final_level[i]
         rows.append(
             {
                 "state": state,
-                "name": spec.name,
-                "start_level": spec.level,
+                "name": roster.names[i],
+                "start_level": int(roster.start_levels[i]),
                 "p_de_facto": float(np.mean(final >= DE_FACTO)),
                 "p_de_jure": float(np.mean(final >= DE_JURE)),
                 "median_month_de_jure": survival_median(result.first_month[DE_JURE - 1, i]),

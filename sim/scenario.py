@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .ladder import TOP
+from .population import Adopters, Population, ThresholdSpec, check_scenario
 from .shock_schema import Project, Shock, shock_problem
 
 __all__ = [
@@ -76,6 +77,8 @@ class ModelSpec(_Frozen):
     """Switches of the decision model."""
 
     reversible: bool = False
+    rule: Literal["logit", "threshold"] = "logit"  # see sim/rules.py
+    threshold: ThresholdSpec = ThresholdSpec()  # thresholds of the threshold rule
 
 
 class StateSpec(_Frozen):
@@ -94,6 +97,7 @@ class StateSpec(_Frozen):
     water: Intensity = 0.0
     opposition: Intensity = 0.0
     western_pressure: Intensity = 0.0
+    threshold: float | None = Field(default=None, ge=0.0, le=100.0)  # threshold rule only
 
 
 class Tie(_Frozen):
@@ -110,9 +114,10 @@ class Tie(_Frozen):
 
 
 class Network(_Frozen):
-    """How inline ties are read."""
+    """How ties are read: their direction, and an optional CSV edge-list file."""
 
     directed: bool = False
+    edges: str | None = None  # CSV edge list source,target[,weight]; see sim/edgelist.py
 
 
 class Scenario(_Frozen):
@@ -127,8 +132,10 @@ class Scenario(_Frozen):
     thresholds: Thresholds = Thresholds()
     model: ModelSpec = ModelSpec()
     network: Network = Network()
-    states: dict[Annotated[str, Field(pattern=_STATE_ID)], StateSpec] = Field(min_length=1)
+    states: dict[Annotated[str, Field(pattern=_STATE_ID)], StateSpec] = {}
     ties: tuple[Tie, ...] = ()
+    population: Population | None = None  # anonymous states instead of [states]
+    adopters: Adopters = Adopters()
     projects: dict[Annotated[str, Field(pattern=_STATE_ID)], Project] = {}
     shocks: tuple[Shock, ...] = ()
 
@@ -137,6 +144,11 @@ class Scenario(_Frozen):
     def _month(cls, value: str) -> str:
         parse_month(value)
         return value
+
+    @model_validator(mode="after")
+    def _roster_fits(self) -> Scenario:
+        check_scenario(self)
+        return self
 
     @model_validator(mode="after")
     def _ties_known(self) -> Scenario:
@@ -157,7 +169,11 @@ class Scenario(_Frozen):
 
     @property
     def state_ids(self) -> tuple[str, ...]:
-        return tuple(self.states)
+        if self.population is None:
+            return tuple(self.states)
+        from .roster import roster_of  # here, not at the top: sim/roster.py imports this module
+
+        return roster_of(self).state_ids
 
     @property
     def start_date(self) -> date:

@@ -30,6 +30,7 @@ __all__ = [
     "TieShock",
     "shock_month",
     "shock_problem",
+    "state_refs",
 ]
 
 _NAME = r"^[A-Za-z0-9_.-]{1,64}$"
@@ -165,7 +166,7 @@ def shock_month(shock: _Timed, start: date) -> int | None:
 Problem = tuple[tuple[str | int, ...], str]
 
 
-def _state_refs(shock: _Timed) -> Iterator[tuple[tuple[str | int, ...], str]]:
+def state_refs(shock: _Timed) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(shock, TieShock):
         yield ("from",), shock.source
         yield ("to",), shock.target
@@ -195,10 +196,25 @@ def _timing_problem(shock: _Timed, scenario: Scenario) -> Problem | None:
     return None
 
 
+def _known_state(scenario: Scenario, state: str) -> bool:
+    population = scenario.population
+    if population is None:
+        return state in scenario.states
+    if population.size is None:  # states named by an edge-list file: read it (cached)
+        from .roster import roster_of  # here: sim/roster.py imports sim/scenario.py
+
+        return state in roster_of(scenario).state_ids
+    return population.may_hold(state)
+
+
 def _kind_problem(shock: _Timed, scenario: Scenario) -> Problem | None:
-    for path, state in _state_refs(shock):
-        if state not in scenario.states:
+    for path, state in state_refs(shock):
+        if not _known_state(scenario, state):
             return path, f"unknown state {state!r}"
+    if scenario.model.rule != "logit" and isinstance(shock, AttackShock | IncentiveShock |
+                                                     BlocShock):
+        return ("kind",), (f"a {shock.kind!r} shock acts through utility, which "
+                           f"model.rule = {scenario.model.rule!r} does not use")
     states = getattr(shock, "states", ())
     if len(set(states)) < len(states):
         return ("states",), "a state is listed twice"
@@ -217,7 +233,7 @@ def shock_problem(scenario: Scenario) -> Problem | None:
     for project_id, project in scenario.projects.items():
         for key in ("stakeholders", "threatened"):
             for j, state in enumerate(getattr(project, key)):
-                if state not in scenario.states:
+                if not _known_state(scenario, state):
                     return ("projects", project_id, key, j), f"unknown state {state!r}"
     seen: set[str] = set()
     in_bloc: dict[str, str] = {}

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy.linalg import toeplitz
-from scipy.special import expit
 
+from .agents import climb_probability
 from .ladder import FACTORS, TOP
 from .network import tie_matrix
 from .shock_schema import (
@@ -106,7 +106,7 @@ class ShockEngine:
         scenario = model.scenario
         self.shocks = scenario.shocks
         self.replicates = model.replicates
-        self._index = {state: i for i, state in enumerate(scenario.state_ids)}
+        self._index = {state: i for i, state in enumerate(model.state_ids)}
         rng = model.rng.spawn(1)[0] if self.shocks else None
         self.fires = [fire_schedule(s, scenario, model.replicates, rng) for s in self.shocks]
         self._fired_by = [  # lasting shocks: fired by month m, in each replicate
@@ -139,7 +139,7 @@ class ShockEngine:
                     add("security", state, len(profiled), shock.security_gain)
             elif isinstance(shock, IncentiveShock):
                 for state in shock.states:
-                    base = getattr(scenario.states[state], shock.factor)
+                    base = getattr(self._agents[self._index[state]].spec, shock.factor)
                     coef = shock.add if shock.add is not None else (shock.scale - 1.0) * base
                     add(shock.factor, state, len(profiled), coef)
             else:
@@ -152,7 +152,7 @@ class ShockEngine:
         for p, key in enumerate(keys):
             for shock, coef in channels[key].items():
                 self._coef[p, shock] = coef
-        specs = list(scenario.states.values())
+        specs = [agent.spec for agent in self._agents]
         self._factor_weight = np.array([getattr(scenario.weights, FACTORS[f]) for f, _ in keys])
         self._base = np.array([getattr(specs[i], FACTORS[f]) for f, i in keys])
         self._offset_rows, channel_row = np.unique(
@@ -269,7 +269,7 @@ class ShockEngine:
             floor = levels.min(axis=0)
             rung = np.minimum(floor + 1, TOP)
             utility = np.mean([agent.utility(rung) for agent in members], axis=0)
-            climb = draw < expit(utility - members[0].threshold_up[floor])
+            climb = draw < climb_probability(utility, members[0].threshold_up[floor])
             for agent, level in zip(members, levels, strict=True):
                 chosen = agent.next_level
                 together = np.where((level == floor) & climb, level + 1, level)

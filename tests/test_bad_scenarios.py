@@ -76,6 +76,15 @@ BAD_FILES = [
      "projects.TAPI.stakeholders.1"),
     ("project_bad_status", HEAD + '[projects.TAPI]\nstatus = "finished"\n',
      "projects.TAPI.status"),
+    ("utility_shock_under_threshold_rule", HEAD + '[model]\nrule = "threshold"\n'
+     '[model.threshold]\nvalue = 0.5\n' + WATER + 'factor = "water"\nadd = 1.0\nat = 2\n',
+     "shocks.0.kind"),
+    ("unknown_population_state", 'name = "bad"\n[population]\ngenerator = "erdos_renyi"\n'
+     'size = 50\nmean_degree = 3.0\n' + CHINA.replace('"CHN"', '"S50"') + "at = 2\n",
+     "shocks.0.states.0"),
+    ("unknown_edge_list_state", 'name = "bad"\n[network]\nedges = "edges.csv"\n'
+     '[population]\ngenerator = "edge_list"\n' + CHINA.replace('"CHN"', '"Q"') + "at = 2\n",
+     "shocks.0.states.0"),
     ("extends_missing", 'extends = "nowhere.toml"\nname = "bad"\n', "extends"),
     ("extends_cycle", 'extends = "cycle_b.toml"\nname = "bad"\n', "extends"),
 ]
@@ -122,6 +131,7 @@ def test_the_table_has_at_least_twenty_distinct_files():
 def test_bad_file_is_rejected_with_its_key(tmp_path, capsys, name, content, key):
     shutil.copy(LIBRARY / "baseline.toml", tmp_path / "baseline.toml")
     write(tmp_path, "cycle_b.toml", 'extends = "bad.toml"\n')
+    write(tmp_path, "edges.csv", "source,target\nX,Y\nY,Z\n")
     path = write(tmp_path, "bad.toml", content)
     check_rejected(path, key, capsys, tmp_path / "results")
 

@@ -61,7 +61,7 @@ def test_scenario_extends_baseline_asks_a_question_and_sources_every_number(path
 
 
 @pytest.fixture(scope="module")
-def baseline() -> EnsembleResult:
+def baseline_runs() -> EnsembleResult:
     return run_ensemble(load_scenario(LIBRARY / "baseline.toml"), RUNS, SEED)
 
 
@@ -124,17 +124,17 @@ EFFECTS = [
 
 @pytest.mark.parametrize(("name", "state", "outcome", "sign", "why"), EFFECTS,
                          ids=[f"{e[0]}-{e[1]}-{'up' if e[3] > 0 else 'down'}" for e in EFFECTS])
-def test_scenario_effect_has_the_expected_direction(baseline, results, name, state, outcome,
-                                                    sign, why):
-    z = paired_z(baseline, results(name), state, outcome)
+def test_scenario_effect_has_the_expected_direction(baseline_runs, results, name, state,
+                                                    outcome, sign, why):
+    z = paired_z(baseline_runs, results(name), state, outcome)
     assert sign * z > 3, f"{name}: {state} should move {'up' if sign > 0 else 'down'} ({why})"
 
 
-def test_china_first_leaves_the_runs_before_it_identical(baseline, results):
+def test_china_first_leaves_the_runs_before_it_identical(baseline_runs, results):
     """Before January 2026 (month 6) nothing differs: the shock alone makes the difference."""
     china = results("china_first")
-    assert np.array_equal(baseline.de_jure[:6], china.de_jure[:6])
-    assert (china.de_jure[6:] >= baseline.de_jure[6:]).all()  # fixed move, paired draws
+    assert np.array_equal(baseline_runs.de_jure[:6], china.de_jure[:6])
+    assert (china.de_jure[6:] >= baseline_runs.de_jure[6:]).all()  # fixed move, paired draws
 
 
 def test_random_attacks_strike_at_different_months_in_different_runs(results):

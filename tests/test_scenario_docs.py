@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
+from sim.population import Adopters, Population, ThresholdSpec
 from sim.scenario import ModelSpec, Network, Scenario, StateSpec, Thresholds, Tie, Weights
 from sim.shock_schema import SHOCK_KINDS, SHOCK_MODELS, Project
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
-MODELS = [Scenario, Weights, Thresholds, ModelSpec, Network, StateSpec, Tie, Project,
-          *SHOCK_MODELS.values()]
+MODELS = [Scenario, Weights, Thresholds, ModelSpec, ThresholdSpec, Network, StateSpec, Tie,
+          Population, Adopters, Project, *SHOCK_MODELS.values()]
 
 
 def keys(model: type[BaseModel]) -> list[str]:

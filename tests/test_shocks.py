@@ -216,8 +216,9 @@ def bloc_scenario(levels: tuple[int, int], propensities: tuple[float, float],
 
 
 def test_bloc_climbs_on_its_average_utility_in_one_draw():
-    # Alone, A (+40) always climbs and B (-40) never; together the mean is 0: a coin flip.
-    model = RecognitionModel(bloc_scenario((0, 0), (40.0, -40.0), 0.0), 4000, rng=9)
+    # Alone, A (+41) always climbs and B (-39) never; together the mean, 1, meets the
+    # threshold of 1: a coin flip.
+    model = RecognitionModel(bloc_scenario((0, 0), (41.0, -39.0), 1.0), 4000, rng=9)
     model.step()
     assert np.array_equal(model.levels[0], model.levels[1])
     assert abs(model.levels[0].mean() - 0.5) < 4 * np.sqrt(0.25 / 4000)
@@ -268,3 +269,30 @@ def test_ensemble_offsets_runs_of_each_chunk():
     assert table["run"].between(0, 24).all() and table["month"].between(1, 60).all()
     assert table.equals(table.sort_values(["run", "month"], kind="stable"))
     assert set(table["shock"]) <= {s.name for s in scenario.shocks}
+
+
+def test_shocks_name_the_states_of_a_generated_population():
+    scenario = scenario_from_dict({
+        "name": "pop", "months": 4, "thresholds": STILL,
+        "population": {"generator": "erdos_renyi", "size": 30, "mean_degree": 3.0},
+        "shocks": [{"kind": "recognize", "name": "s7_up", "states": ["S7"], "at": 2},
+                   {"kind": "tie", "name": "link", "from": "S0", "to": "S29", "weight": 5.0,
+                    "at": 1}],
+    })
+    model = RecognitionModel(scenario, 4, rng=0)
+    model.run()
+    assert (model.first_month[2, 7] == 2).all()
+    assert (model.levels[np.arange(30) != 7] == 0).all()
+
+
+def test_threshold_rule_takes_recognize_shocks():
+    scenario = scenario_from_dict({
+        "name": "thr", "months": 3, "model": {"rule": "threshold", "threshold": {"value": 0.5}},
+        "states": {s: {"name": s} for s in "ABC"},
+        "ties": [{"from": "A", "to": "B"}, {"from": "B", "to": "C"}],
+        "shocks": [{"kind": "recognize", "name": "a_up", "states": ["A"], "level": 1, "at": 1}],
+    })
+    model = RecognitionModel(scenario, 2, rng=0)
+    model.run()
+    # A moves to 1 in month 1; B (half its ties at A) follows in month 1, C in month 2.
+    assert model.first_month[0].tolist() == [[1, 1], [1, 1], [2, 2]]

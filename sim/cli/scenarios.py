@@ -24,7 +24,7 @@ def _wrapped(text: str) -> str:
 
 def _summary(spec: Scenario) -> str:
     shocks = len(spec.shocks)
-    return f"{len(spec.states)} states, {shocks} shock{'s' * (shocks != 1)}"
+    return f"{len(spec.state_ids)} states, {shocks} shock{'s' * (shocks != 1)}"
 
 
 @click.command()

@@ -1,0 +1,183 @@
+"""`recsim run` through click's runner: outputs, determinism, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import cli, main
+
+FILES = ["manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet",
+         "shocks.csv", "cascade.png"]
+SMALL = """
+name = "small"
+months = 12
+[weights]
+social = 3.0
+security = 1.0
+[thresholds]
+level_3 = 5.0
+[states.AAA]
+name = "Alpha"
+level = 3
+[states.BBB]
+name = "Beta"
+level = 2
+security = 1.5
+[states.CCC]
+name = "Gamma"
+level = 1
+[[ties]]
+from = "BBB"
+to = "AAA"
+weight = 2.0
+[[ties]]
+from = "CCC"
+to = "BBB"
+"""
+
+
+@pytest.fixture
+def small(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def _run(*args):
+    result = CliRunner().invoke(cli, ["run", *map(str, args)])
+    return result
+
+
+def test_run_writes_a_complete_results_directory(tmp_path, small):
+    out = tmp_path / "out"
+    result = _run(small, "--runs", 300, "--seed", 4, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1] == str(out)
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary.columns) == ["state", "name", "start_level", "p_de_facto", "p_de_jure",
+                                     "median_month_de_jure", "p_downgrade"]
+    assert summary["p_de_jure"].between(0, 1).all()
+    assert summary.set_index("state").loc["AAA", "median_month_de_jure"] == 0
+
+    curve = pd.read_csv(out / "curve.csv")
+    assert list(curve["month"]) == list(range(13))
+    assert curve["date"].iloc[0] == "2025-07" and curve["date"].iloc[-1] == "2026-07"
+    assert (curve["de_jure_q05"] <= curve["de_jure_q50"]).all()
+    assert (curve["de_jure_q50"] <= curve["de_jure_q95"]).all()
+
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 300 * 3
+    assert runs["final_level"].between(0, 3).all()
+    # A state's first month at de jure is null exactly when it is not at de jure (irreversible)
+    assert (runs["first_month_level_3"].isna() == (runs["final_level"] < 3)).all()
+    # the curve's month-12 mean equals the mean de jure count per run at the horizon
+    per_run = runs.groupby("run")["final_level"].apply(lambda s: (s == 3).sum())
+    assert curve["de_jure_mean"].iloc[-1] == pytest.approx(per_run.mean())
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 4 and manifest["runs"] == 300 and manifest["months"] == 12
+    assert {"python", "mesa", "numpy"} <= set(manifest["versions"])
+    assert len(manifest["input_sha256"]) == 64
+
+
+def test_same_seed_gives_identical_bytes_and_other_seeds_differ(tmp_path, small):
+    for name, seed in [("a", 9), ("b", 9), ("c", 10)]:
+        result = _run(small, "--runs", 1500, "--seed", seed, "--out", tmp_path / name)
+        assert result.exit_code == 0, result.output
+    for file in ["summary.csv", "curve.csv", "runs.parquet"]:
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    assert (tmp_path / "a/runs.parquet").read_bytes() != (tmp_path / "c/runs.parquet").read_bytes()
+
+
+def test_months_override_is_used_and_recorded(tmp_path, small):
+    out = tmp_path / "m"
+    result = _run(small, "--runs", 50, "--months", 5, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out / "curve.csv")) == 6
+    assert "months = 5" in (out / "scenario.toml").read_text()
+
+
+def test_default_directory_is_under_results(tmp_path, small, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = _run(small, "--runs", 20, "--seed", 3)
+    assert result.exit_code == 0, result.output
+    path = result.output.strip().splitlines()[-1]
+    assert path.startswith("results/small/") and path.endswith("-s3")
+    assert (tmp_path / path / "summary.csv").is_file()
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda t: t.replace("level = 2", "level = 7"), "small.toml: states.BBB.level:"),
+        (lambda t: t + "bogus = 1\n", "small.toml: ties.1.bogus: unknown key"),
+        (lambda t: t.replace("[states.AAA]", "[states.AAA"), "small.toml: not valid TOML"),
+    ],
+)
+def test_bad_scenario_exits_2_with_one_line_and_writes_nothing(tmp_path, small, capsys,
+                                                                 edit, expected):
+    small.write_text(edit(SMALL))
+    out = tmp_path / "never"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(small), "--runs", "10", "--out", str(out)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: ") and expected in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_bad_arguments_exit_2_with_one_line(small, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(small), "--runs", "0"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "--runs" in err and err.count("\n") == 1
+
+
+def test_existing_results_directory_is_not_overwritten(tmp_path, small, capsys):
+    out = tmp_path / "taken"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", str(small), "--runs", "10", "--out", str(out)])
+    assert exit_info.value.code == 2
+    assert "already exists" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_failure_while_writing_leaves_no_directory(tmp_path, small, monkeypatch):
+    import sim.cli.common as common
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(common, "write_parquet", broken)
+    out = tmp_path / "half"
+    result = _run(small, "--runs", 10, "--out", out)
+    assert result.exit_code != 0
+    assert not out.exists()
+    assert list(tmp_path.glob(".half*")) == []
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(cli, ["run", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output and "recsim run scenarios/baseline.toml" in result.output
+
+
+def test_python_dash_m_entry_point(small, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "pm"
+    done = subprocess.run([sys.executable, "-m", "sim", "run", str(small), "--runs", "10",
+                           "--out", str(out), "--quiet"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == str(out)
