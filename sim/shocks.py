@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.linalg import toeplitz
 
 from .agents import climb_probability
 from .ladder import FACTORS, TOP
@@ -82,10 +81,20 @@ def _kernel(shock: AttackShock | IncentiveShock, length: int) -> np.ndarray:
 def strength_profile(fires: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     """Sum of the kernels of every firing so far: ``sum_f fires[f] * kernel[m - f]``.
 
-    One product with the lower-triangular Toeplitz matrix ``K[m, f] = kernel[m - f]``.
+    Loops over whichever is shorter: the months in which the shock fires somewhere, or the
+    lags at which its kernel is not zero (an attack's recovery period).
     """
-    lower = toeplitz(kernel[: len(fires)], np.zeros(len(fires)))
-    return lower @ fires.astype(float)
+    length = len(fires)
+    profile = np.zeros(fires.shape)
+    firing = np.flatnonzero(fires.any(axis=1))
+    lags = np.flatnonzero(kernel[:length])
+    if len(firing) <= len(lags):
+        for month in firing:
+            profile[month:] += fires[month][None, :] * kernel[: length - month, None]
+    else:
+        for lag in lags:
+            profile[lag:] += kernel[lag] * fires[: length - lag]
+    return profile
 
 
 @dataclass(frozen=True)
@@ -114,7 +123,8 @@ class ShockEngine:
             for s, f in zip(self.shocks, self.fires, strict=True)
         ]
         self._logged: list[np.ndarray] = []
-        self._agents: list[StateAgent] = sorted(model.agents, key=lambda a: a.index)
+        self._agents: list[StateAgent] = (
+            sorted(model.agents, key=lambda a: a.index) if self.shocks else [])
         self._bloc_rng = rng
         self._setup_intensities(scenario)
         self._setup_ties(scenario)
