@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from scipy.special import expit
 
 from .ladder import FACTORS
 from .scenario import StateSpec
@@ -14,7 +13,26 @@ from .scenario import StateSpec
 if TYPE_CHECKING:
     from .model import RecognitionModel
 
-__all__ = ["StateAgent", "climb_probability", "drop_probability", "static_utility"]
+__all__ = [
+    "StateAgent",
+    "climb_probability",
+    "drop_probability",
+    "logistic",
+    "static_utility",
+]
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-x))``; the same function as scipy's ``expit``, several times faster."""
+    with np.errstate(over="ignore"):  # exp overflows to inf below about -709: the result is 0
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+
+
+def _pick_rows(rows: np.ndarray, which: np.ndarray) -> np.ndarray:
+    """``rows[which[k], k]`` for every column k: one gather from the flattened block."""
+    width = rows.shape[1]
+    flat = np.ascontiguousarray(rows).reshape(-1)
+    return flat.take(which.astype(np.intp, copy=False) * width + np.arange(width))
 
 
 def static_utility(spec: StateSpec, weights: object) -> float:
@@ -27,12 +45,12 @@ def climb_probability(utility: np.ndarray, threshold: np.ndarray | float) -> np.
 
     The gate keeps a state with nothing to gain where it is, however low the threshold.
     """
-    return np.where(utility > 0.0, expit(utility - threshold), 0.0)
+    return np.where(utility > 0.0, logistic(utility - threshold), 0.0)
 
 
 def drop_probability(utility: np.ndarray, threshold: float) -> np.ndarray:
     """Monthly chance of stepping down: logistic(-utility - threshold) for a net loss only."""
-    return np.where(utility < 0.0, expit(-utility - threshold), 0.0)
+    return np.where(utility < 0.0, logistic(-utility - threshold), 0.0)
 
 
 class StateAgent(mesa.Agent):
@@ -68,10 +86,10 @@ class StateAgent(mesa.Agent):
     def utility(self, rung: np.ndarray) -> np.ndarray:
         """Utility of standing on ``rung`` (1..3): own incentives plus the social pull."""
         shares = self.model.shares[:, self.index, :]  # share of partners at >= rung 1, 2, 3
-        share = np.take_along_axis(shares, (rung - 1)[None, :], axis=0)[0]
-        return self.static_utility + self.model.utility_offset[self.index] + (
-            self.social_weight * share
-        )
+        share = _pick_rows(shares, rung - 1)
+        share *= self.social_weight  # a fresh array: scale and shift it in place
+        share += self.static_utility + self.model.utility_offset[self.index]
+        return share
 
     def decide(self) -> None:
         """Draw this month's move in every replicate from last month's state of the world.

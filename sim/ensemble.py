@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import mesa
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .executors import Executor, SerialExecutor
 from .model import RecognitionModel
@@ -18,7 +20,7 @@ from .scenario import Scenario
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
            "simulate_chunk"]
 
-CHUNK_SIZE = 1000
+CHUNK_SIZE = 5000
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,29 @@ class EnsembleResult:
 
 
 def simulate_chunk(task: ChunkTask) -> EnsembleResult:
-    """Run one chunk of replicates to the scenario's horizon."""
-    model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
-    model.run()
-    return EnsembleResult.from_model(model)
+    """Run one chunk of replicates to the scenario's horizon, on one BLAS thread.
+
+    The monthly products are small: extra BLAS threads barely help, and on a busy machine
+    (or beside other workers) their spin-waiting makes a chunk many times slower.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
+        model.run()
+    result = EnsembleResult.from_model(model)
+    _let_go(model)
+    return result
+
+
+def _let_go(model: mesa.Model) -> None:
+    """Drop Mesa 3.3's class-level reference to ``model`` so that it can be freed.
+
+    ``mesa.Agent._ids`` maps every model that ever made an agent to its id counter and is
+    never cleared (mesa issue #3179, fixed upstream by moving the counter onto the model),
+    so without this each chunk's model, with all its arrays, lives as long as the process.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def plan_chunks(

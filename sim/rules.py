@@ -92,15 +92,15 @@ class LogitRule:
         level = agent.level.astype(np.intp)
         draw = agent.model.draws[agent.index]
         up_rung = np.minimum(level + 1, TOP)
-        agent.p_up = climb_probability(agent.utility(up_rung), agent.threshold_up[level])
+        agent.p_up = climb_probability(agent.utility(up_rung), agent.threshold_up.take(level))
         up = draw < agent.p_up
-        move = up.astype(np.int8)
+        next_level = agent.level + up
         if agent.reversible:
             here = np.maximum(level, 1)
             p_down = drop_probability(agent.utility(here), agent.threshold_down)
             agent.p_down = np.where(level > 0, p_down, 0.0)
-            move -= (~up & (draw >= 1.0 - agent.p_down)).astype(np.int8)
-        return (level + move).astype(np.int8)
+            next_level -= ~up & (draw >= 1.0 - agent.p_down)
+        return next_level
 
 
 class ThresholdRule:

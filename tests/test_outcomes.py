@@ -43,8 +43,8 @@ def test_summary_from_a_hand_made_ensemble():
 def test_chunks_are_seeded_by_position_so_a_prefix_of_runs_is_stable(baseline):
     tasks = plan_chunks(baseline, 2500, seed=3, chunk_size=1000)
     assert [t.replicates for t in tasks] == [1000, 1000, 500]
-    small = run_ensemble(baseline, 1000, seed=3)
-    large = run_ensemble(baseline, 2500, seed=3)
+    small = run_ensemble(baseline, 1000, seed=3, chunk_size=1000)
+    large = run_ensemble(baseline, 2500, seed=3, chunk_size=1000)
     assert np.array_equal(small.final_level, large.final_level[:, :1000])
 
 

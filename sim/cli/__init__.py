@@ -7,8 +7,11 @@ import sys
 import click
 
 from .. import __version__
+from .params import outcomes, params
 from .run import run
 from .scenarios import list_scenarios, show, validate
+from .sensitivity import sensitivity
+from .sweep import sweep
 
 __all__ = ["cli", "main"]
 
@@ -21,6 +24,7 @@ def cli() -> None:
     \b
     Example:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
+      recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
       recsim list
     """
 
@@ -29,6 +33,10 @@ cli.add_command(run)
 cli.add_command(validate)
 cli.add_command(list_scenarios)
 cli.add_command(show)
+cli.add_command(params)
+cli.add_command(outcomes)
+cli.add_command(sweep)
+cli.add_command(sensitivity)
 
 
 def main(argv: list[str] | None = None) -> None:

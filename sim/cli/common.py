@@ -77,11 +77,14 @@ def seed_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 @contextmanager
 def progress_bar(total: int, *, quiet: bool, unit: str = "run",
-                 desc: str | None = None) -> Iterator[Callable[[int], None]]:
-    """A tqdm bar on stderr, shown only on a terminal and without ``--quiet``."""
+                 desc: str | None = None, initial: int = 0) -> Iterator[Callable[[int], None]]:
+    """A tqdm bar on stderr, shown only on a terminal and without ``--quiet``.
+
+    ``initial`` counts work already done (a resumed study), so the ETA covers the rest.
+    """
     disable = quiet or not sys.stderr.isatty()
     with tqdm(total=total, unit=unit, unit_scale=True, desc=desc, file=sys.stderr,
-              disable=disable, dynamic_ncols=True) as bar:
+              disable=disable, dynamic_ncols=True, initial=initial) as bar:
         yield bar.update
 
 

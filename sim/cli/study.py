@@ -1,0 +1,191 @@
+"""What ``recsim sweep`` and ``recsim sensitivity`` share: options, checks, resumable runs."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ..checkpoints import CheckpointStore, StudyMismatch, publish
+from ..executors import DaskExecutor, Executor, make_executor
+from ..loading import ScenarioError
+from ..measures import DEFAULT_OUTCOMES, Outcome, OutcomeError, select_outcomes
+from ..params import ParameterError
+from ..results_io import scenario_toml, utc_stamp, write_csv, write_json
+from ..scenario import Scenario
+from ..sweep import Range, StudyPlan, check_ranges, parse_range, run_study
+from .common import fail, manifest, progress_bar, seed_option
+
+__all__ = ["Study", "outcome_file_name", "parse_ranges", "study_options"]
+
+
+def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options common to every study command (applied bottom-up, shown top-down)."""
+    options = [
+        click.option("--runs", type=click.IntRange(min=1), default=200, show_default=True,
+                     help="Monte Carlo replicates per design point."),
+        seed_option,
+        click.option("--outcome", "outcomes", multiple=True, metavar="NAME",
+                     help="Outcome to plot/analyse (repeatable; 'all' for every one; see "
+                          "'recsim outcomes') [default: " + ", ".join(DEFAULT_OUTCOMES) + "]."),
+        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Worker processes (or local Dask workers); results do not depend "
+                          "on this."),
+        click.option("--dask", metavar="ADDRESS",
+                     help="Run chunks on a Dask cluster: a scheduler address such as "
+                          "tcp://10.0.0.5:8786, or 'local' for a cluster on 127.0.0.1. "
+                          "Needs the dask extra."),
+        click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="New results directory [default: results/<scenario>/<UTC time>-"
+                          "<kind>-s<seed>]."),
+        click.option("--resume", type=click.Path(file_okay=False, path_type=Path),
+                     default=None, metavar="DIR",
+                     help="Continue the interrupted study in DIR (same scenario and "
+                          "arguments); finished chunks are not recomputed."),
+        click.option("--chunk-runs", type=click.IntRange(min=1), default=None, hidden=True),
+        click.option("--quiet", is_flag=True, help="No progress bar or summary."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def parse_ranges(texts: Sequence[str], scenario: Scenario, *, with_steps: bool,
+                 option: str) -> list[Range]:
+    """Parse and check ``PATH=LO:HI[:STEPS]`` options, or stop with a one-line error."""
+    if not texts:
+        example = "weights.social=2:6:5" if with_steps else "weights.social=2:6"
+        fail(f"give at least one {option} PATH=... (e.g. {option} {example}); "
+             "'recsim params SCENARIO' lists the paths")
+    try:
+        ranges = [parse_range(text, with_steps=with_steps) for text in texts]
+        check_ranges(scenario, ranges, integral_grid=with_steps)
+    except ParameterError as exc:
+        fail(f"{option}: {exc}")
+    except ScenarioError as exc:
+        fail(f"{option}: {exc.lines()[0]}")
+    return ranges
+
+
+def choose_outcomes(scenario: Scenario, names: Sequence[str]) -> tuple[Outcome, ...]:
+    """The outcomes the user named, or the defaults this scenario defines."""
+    try:
+        if names:
+            return select_outcomes(scenario, names)
+        available = {o.name for o in select_outcomes(scenario, ["all"])}
+        return select_outcomes(scenario, [n for n in DEFAULT_OUTCOMES if n in available])
+    except OutcomeError as exc:
+        fail(f"--outcome: {exc}")
+
+
+def outcome_file_name(prefix: str, outcome: Outcome) -> str:
+    """``sweep_months_to_ca-3.png`` for outcome ``months_to_ca:3``."""
+    return f"{prefix}_{outcome.name.replace(':', '-')}.png"
+
+
+def default_directory(scenario: Scenario, kind: str, seed: int) -> Path:
+    return Path("results") / scenario.name / f"{utc_stamp()}-{kind}-s{seed}"
+
+
+class Study:
+    """One study command's run: directory, checkpoints, executor, progress, publishing."""
+
+    def __init__(self, plan: StudyPlan, source: Path, *, out: Path | None,
+                 resume: Path | None, quiet: bool) -> None:
+        if out is not None and resume is not None:
+            fail("give either --out (a new study) or --resume (an interrupted one), not both")
+        self.plan = plan
+        self.source = source
+        self.quiet = quiet
+        self.started = time.perf_counter()
+        self.directory = resume or out or default_directory(plan.scenario, plan.kind, plan.seed)
+        self.store = CheckpointStore(self.directory, plan)
+        self.resuming = resume is not None
+        if self.resuming:
+            if not self.directory.is_dir():
+                fail(f"--resume {self.directory}: no such directory")
+            try:
+                self.store.check()
+            except StudyMismatch as exc:
+                fail(f"--resume {exc}")
+            self.done = self.store.load()
+        else:
+            if self.directory.exists() and (not self.directory.is_dir()
+                                            or any(self.directory.iterdir())):
+                fail(f"{self.directory}: already exists and is not empty; choose another "
+                     f"--out, or continue an interrupted study with --resume {self.directory}")
+            self.done = {}
+
+    def run(self, *, workers: int, dask: str | None) -> Any:
+        """Simulate what is missing (checkpointing each chunk) and return the tally."""
+        plan = self.plan
+        with self._executor(workers, dask) as executor:
+            if not self.resuming:
+                self.store.create()
+            total = plan.points * plan.runs
+            done_runs = sum(plan.chunk_runs_of(i) for i in self.done)
+            chunks = len(plan.chunk_cells)
+            if not self.quiet:
+                verb = "resuming" if self.resuming else "writing"
+                click.echo(f"{verb} {self.directory}: {plan.points:,} design points × "
+                           f"{plan.runs:,} runs in {chunks:,} chunks"
+                           + (f", {len(self.done):,} already done" if self.done else ""),
+                           err=True)
+            try:
+                with progress_bar(total, quiet=self.quiet, desc=plan.kind,
+                                  initial=done_runs) as advance:
+                    tally = run_study(plan, executor=executor, done=self.done,
+                                      on_chunk=self.store.save, progress=advance)
+            except KeyboardInterrupt:
+                saved = len(self.store.load())
+                click.echo(f"interrupted: {saved:,} of {chunks:,} chunks are saved in "
+                           f"{self.directory}; rerun the same command with --resume "
+                           f"{self.directory} to finish", err=True)
+                raise
+            except ScenarioError as exc:
+                fail(f"a design point is not a valid scenario: {exc.lines()[0]} (finished "
+                     f"chunks are kept in {self.directory})")
+        self.resumed_chunks = len(self.done)
+        return tally
+
+    @contextlib.contextmanager
+    def _executor(self, workers: int, dask: str | None) -> Iterator[Executor]:
+        if dask is None:
+            yield make_executor(workers)
+            return
+        try:
+            executor = DaskExecutor(dask, workers=workers)
+        except (ImportError, ConnectionError) as exc:
+            fail(f"--dask: {exc}")
+        with executor:
+            yield executor
+
+    def publish(self, tables: dict[str, pd.DataFrame], figures: dict[str, Figure],
+                extra: dict[str, Any]) -> None:
+        """Write tables, figures, the resolved scenario and the manifest (last)."""
+        plan = self.plan
+        writers: dict[str, Callable[[Path], None]] = {
+            "scenario.toml": lambda path: path.write_text(scenario_toml(plan.scenario)),
+        }
+        for name, frame in tables.items():
+            writers[name] = lambda path, frame=frame: write_csv(frame, path)
+        for name, figure in figures.items():
+            writers[name] = lambda path, figure=figure: figure.savefig(path, dpi=150)
+        info = manifest(plan.scenario, self.source, seed=plan.seed, runs=plan.runs,
+                        wall_time=time.perf_counter() - self.started)
+        info |= {"kind": plan.kind, "design_points": plan.points,
+                 "total_runs": plan.points * plan.runs, "chunks": len(plan.chunk_cells),
+                 "chunks_resumed": self.resumed_chunks, "study": plan.describe()} | extra
+        writers["manifest.json"] = lambda path: write_json(info, path)
+        try:
+            publish(self.directory, writers)
+        finally:
+            for figure in figures.values():
+                plt.close(figure)
