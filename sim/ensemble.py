@@ -7,7 +7,7 @@ replicates, so the result is identical whatever the executor or the number of wo
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import mesa
 import numpy as np
@@ -42,6 +42,8 @@ class EnsembleResult:
     first_downgrade: np.ndarray  # (n, R) int16, -1 never
     de_jure: np.ndarray  # (months + 1, R) int32: de jure recognisers per month
     de_facto: np.ndarray  # (months + 1, R) int32: states at de facto or higher per month
+    fired: np.ndarray = field(  # (k, 3) int32 rows: run, month, index of the shock that fired
+        default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
 
     @property
     def runs(self) -> int:
@@ -60,12 +62,14 @@ class EnsembleResult:
             first_downgrade=model.first_downgrade,
             de_jure=model.counts("de_jure"),
             de_facto=model.counts("de_facto"),
+            fired=model.shocks.events(),
         )
 
     @classmethod
     def concat(cls, parts: Sequence[EnsembleResult]) -> EnsembleResult:
         """Join chunks along the run axis, in chunk order."""
         first = parts[0]
+        offsets = np.cumsum([0] + [p.runs for p in parts[:-1]])
         return cls(
             state_ids=first.state_ids,
             final_level=np.concatenate([p.final_level for p in parts], axis=1),
@@ -73,6 +77,8 @@ class EnsembleResult:
             first_downgrade=np.concatenate([p.first_downgrade for p in parts], axis=1),
             de_jure=np.concatenate([p.de_jure for p in parts], axis=1),
             de_facto=np.concatenate([p.de_facto for p in parts], axis=1),
+            fired=np.concatenate([p.fired + np.array([o, 0, 0], dtype=np.int32)
+                                  for p, o in zip(parts, offsets, strict=True)]),
         )
 
 

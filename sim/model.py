@@ -11,6 +11,7 @@ from .network import influence_matrix
 from .roster import random_adopters, roster_of
 from .rules import make_rule
 from .scenario import Scenario
+from .shocks import ShockEngine
 
 __all__ = ["RecognitionModel", "de_facto_count", "de_jure_count"]
 
@@ -35,7 +36,8 @@ class RecognitionModel(mesa.Model):
     from those alone, and only after all have decided are the new levels committed. The
     result therefore does not depend on the order in which agents are activated.
 
-    Month 0 is the scenario's start month; ``step`` advances one month.
+    Month 0 is the scenario's start month; ``step`` advances one month. The scenario's
+    shocks (see :mod:`sim.shocks`) fire at the start of a month, before anyone decides.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class RecognitionModel(mesa.Model):
         for index, (state_id, spec) in enumerate(zip(roster.state_ids, roster.specs,
                                                      strict=True)):
             StateAgent(self, index, state_id, spec)
+        self.shocks = ShockEngine(self)
         self.rule = make_rule(self, roster.own_thresholds())
         self.datacollector = mesa.DataCollector(
             model_reporters={"de_jure": de_jure_count, "de_facto": de_facto_count}
@@ -91,12 +94,14 @@ class RecognitionModel(mesa.Model):
         return np.asarray(self.influence @ stacked).reshape(n, TOP, reps).transpose(1, 0, 2)
 
     def step(self) -> None:
-        """One month: decide everywhere from last month's world, then commit everywhere."""
-        self.shares = self.social_shares()
-        self.draws = self.rng.random(self.levels.shape)
+        """One month: shocks fire, all decide from the start-of-month world, then all commit."""
         previous = self.levels.copy()
+        self.shocks.start_month(self)
+        self.shares = self.shocks.adjust_shares(self, self.social_shares())
+        self.draws = self.rng.random(self.levels.shape)
         self.rule.prepare(self)
         self.agents.shuffle_do("decide")
+        self.shocks.decide_blocs(self)
         self.agents.do("advance")
         self._record(previous)
         self.datacollector.collect(self)

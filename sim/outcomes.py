@@ -10,7 +10,8 @@ from .ladder import DE_FACTO, DE_JURE, TOP
 from .roster import roster_of
 from .scenario import Scenario
 
-__all__ = ["QUANTILES", "curve_table", "runs_table", "summary_table", "survival_median"]
+__all__ = ["QUANTILES", "curve_table", "runs_table", "shocks_table", "summary_table",
+           "survival_median"]
 
 QUANTILES = (0.05, 0.50, 0.95)
 
@@ -92,3 +93,17 @@ def runs_table(result: EnsembleResult) -> pd.DataFrame:
         table[f"first_month_level_{rung}"] = months(result.first_month[rung - 1])
     table["first_month_downgrade"] = months(result.first_downgrade)
     return table
+
+
+def shocks_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
+    """One row per shock firing: ``run, month, shock`` (the shock's name), in that order."""
+    fired = result.fired
+    order = np.lexsort((fired[:, 2], fired[:, 1], fired[:, 0]))
+    names = np.array([shock.name for shock in scenario.shocks] or [""], dtype=object)
+    return pd.DataFrame(
+        {
+            "run": fired[order, 0].astype(np.int32),
+            "month": fired[order, 1].astype(np.int16),
+            "shock": names[fired[order, 2]],
+        }
+    )

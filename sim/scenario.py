@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .ladder import TOP
 from .population import Adopters, Population, ThresholdSpec, check_scenario
+from .shock_schema import Project, Shock, shock_problem
 
 __all__ = [
     "ModelSpec",
@@ -135,6 +136,8 @@ class Scenario(_Frozen):
     ties: tuple[Tie, ...] = ()
     population: Population | None = None  # anonymous states instead of [states]
     adopters: Adopters = Adopters()
+    projects: dict[Annotated[str, Field(pattern=_STATE_ID)], Project] = {}
+    shocks: tuple[Shock, ...] = ()
 
     @field_validator("start")
     @classmethod
@@ -155,6 +158,13 @@ class Scenario(_Frozen):
                     raise _PathError(("ties", index, key), f"unknown state {state!r}")
             if tie.source == tie.target:
                 raise _PathError(("ties", index, "to"), "a state cannot tie to itself")
+        return self
+
+    @model_validator(mode="after")
+    def _shocks_known(self) -> Scenario:
+        problem = shock_problem(self)
+        if problem is not None:
+            raise _PathError(*problem)
         return self
 
     @property

@@ -10,8 +10,9 @@ from click.testing import CliRunner
 
 from sim.cli import cli, main
 
+# no map.png: the small scenario has no coordinates; no shocks.png: it has no shocks
 FILES = ["manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet",
-         "cascade.png", "timing.png", "order.png", "report.html"]  # no map: no coordinates
+         "shocks.csv", "cascade.png", "timing.png", "order.png", "report.html"]
 SMALL = """
 name = "small"
 months = 12

@@ -11,6 +11,7 @@ from .batch import batch
 from .params import outcomes, params
 from .plot import plot
 from .run import run
+from .scenarios import list_scenarios, show, validate
 from .sensitivity import sensitivity
 from .sweep import sweep
 
@@ -27,10 +28,14 @@ def cli() -> None:
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
       recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
       recsim batch scenarios/*.toml --runs 2000 --seed 1
+      recsim list
     """
 
 
 cli.add_command(run)
+cli.add_command(validate)
+cli.add_command(list_scenarios)
+cli.add_command(show)
 cli.add_command(params)
 cli.add_command(outcomes)
 cli.add_command(sweep)

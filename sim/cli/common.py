@@ -15,7 +15,7 @@ from tqdm import tqdm
 from .. import __version__
 from ..ensemble import CHUNK_SIZE, EnsembleResult
 from ..loading import ScenarioError, load_scenario, scenario_from_dict, scenario_hash
-from ..outcomes import curve_table, runs_table, summary_table
+from ..outcomes import curve_table, runs_table, shocks_table, summary_table
 from ..results_dir import read_run_dir
 from ..results_io import (
     atomic_directory,
@@ -120,6 +120,7 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
             write_csv(summary, temp / "summary.csv")
             write_csv(curve, temp / "curve.csv")
             write_parquet(runs_table(result), temp / "runs.parquet")
+            write_csv(shocks_table(result, scenario), temp / "shocks.csv")
             info = manifest(scenario, source, seed=seed, runs=result.runs,
                             wall_time=time.perf_counter() - started)
             write_json(info, temp / "manifest.json")
