@@ -99,8 +99,9 @@ def curves_figure(curves: Mapping[str, pd.DataFrame], *, n_states: int, runs: in
     for index, (name, curve) in enumerate(curves.items()):
         dates = pd.to_datetime(curve["date"], format="%Y-%m")
         colour = colours[index % len(colours)]
-        ax.fill_between(dates, curve["de_jure_q05"], curve["de_jure_q95"], color=colour,
-                        alpha=0.04 if crowded else 0.12, linewidth=0)
+        if index == 0 or not crowded:  # many overlapping bands read as mud: the reference's only
+            ax.fill_between(dates, curve["de_jure_q05"], curve["de_jure_q95"], color=colour,
+                            alpha=0.15 if crowded else 0.12, linewidth=0)
         if not crowded:  # with many scenarios the band edges would drown the means
             for edge in ("de_jure_q05", "de_jure_q95"):
                 ax.plot(dates, curve[edge], color=colour, linewidth=0.6, alpha=0.5,
@@ -116,11 +117,12 @@ def curves_figure(curves: Mapping[str, pd.DataFrame], *, n_states: int, runs: in
     if first is not None:
         format_date_axis(ax, first, last)
     ax.grid(True, alpha=0.3)
-    band = "shade" if crowded else "shade and dots"
+    reference = next(iter(curves), "")
+    band = f"shade: 5–95% of {reference} runs" if crowded else "shade and dots: 5–95% of runs"
     # legend in the order the lines end, top first, so a reader can match them
     lines = sorted(ax.get_lines(), key=lambda line: -float(line.get_ydata()[-1]))
     lines = [line for line in lines if not line.get_label().startswith("_")]
-    ax.legend(handles=lines, title=f"Scenario (line: mean; {band}: 5–95% of runs)", fontsize=8,
+    ax.legend(handles=lines, title=f"Scenario (line: mean; {band})", fontsize=8,
               title_fontsize=8, loc="upper left", frameon=False, alignment="left",
               ncols=1 if len(curves) <= 6 else 2)
     ax.set_title(f"De jure recognition of the Taliban government by scenario\n{runs:,} runs "
