@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from .ladder import FACTORS
-from .scenario import StateSpec
+from .scenario import StateSpec, Weights
 
 if TYPE_CHECKING:
     from .model import RecognitionModel
@@ -35,7 +35,7 @@ def _pick_rows(rows: np.ndarray, which: np.ndarray) -> np.ndarray:
     return flat.take(which.astype(np.intp, copy=False) * width + np.arange(width))
 
 
-def static_utility(spec: StateSpec, weights: object) -> float:
+def static_utility(spec: StateSpec, weights: Weights) -> float:
     """Propensity plus the weighted incentive factors: the part of utility peers do not move."""
     return spec.propensity + sum(getattr(weights, f) * getattr(spec, f) for f in FACTORS)
 
@@ -63,7 +63,8 @@ class StateAgent(mesa.Agent):
 
     model: RecognitionModel
 
-    def __init__(self, model: RecognitionModel, index: int, state_id: str, spec: StateSpec):
+    def __init__(self, model: RecognitionModel, index: int, state_id: str,
+                 spec: StateSpec) -> None:
         super().__init__(model)
         self.index = index
         self.state_id = state_id

@@ -47,14 +47,17 @@ class EnsembleResult:
 
     @property
     def runs(self) -> int:
+        """Number of replicates."""
         return int(self.final_level.shape[1])
 
     @property
     def months(self) -> int:
+        """Horizon in months (the counts also hold month 0)."""
         return int(self.de_jure.shape[0] - 1)
 
     @classmethod
     def from_model(cls, model: RecognitionModel) -> EnsembleResult:
+        """The outcomes of a model that has run to its horizon."""
         return cls(
             state_ids=model.state_ids,
             final_level=model.levels.copy(),

@@ -115,6 +115,7 @@ class DaskExecutor:
 
     @property
     def workers(self) -> int:
+        """Workers the scheduler knows of now (at least 1, so work is always submitted)."""
         return max(1, len(self._client.scheduler_info().get("workers", {})))
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
@@ -141,6 +142,7 @@ class DaskExecutor:
                 self._client.cancel(list(futures))
 
     def close(self) -> None:
+        """Disconnect, and shut down the local cluster if this executor started one."""
         self._client.close()
         if self._cluster is not None:
             self._cluster.close()

@@ -72,6 +72,8 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
         raise ScenarioError(shown, [("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(shown, [("", "is a directory; give a scenario file (.toml)")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(shown, [("", f"cannot read file: {exc}")]) from None
     try:

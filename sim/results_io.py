@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from .scenario import Scenario
 __all__ = [
     "atomic_directory",
     "atomic_write_bytes",
+    "command_line",
     "default_run_dir",
     "file_sha256",
     "git_commit",
@@ -50,6 +52,7 @@ def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
 
 
 def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, so a manifest pins the exact input."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
@@ -82,14 +85,17 @@ def scenario_toml(scenario: Scenario) -> str:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A table as CSV with a fixed number format and line ending, so reruns match byte for byte."""
     frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """A table as zstd-compressed Parquet (pyarrow), keeping nullable and categorical types."""
     frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
+    """A dictionary as indented JSON with sorted keys."""
     path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
@@ -130,4 +136,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def command_line() -> str:
-    return " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    """The command as typed, quoted for a shell; ``python -m sim`` shows as ``recsim``."""
+    program = Path(sys.argv[0]).name
+    if program in ("__main__.py", "-m", "-c", ""):
+        program = "recsim"
+    return shlex.join([program, *sys.argv[1:]])

@@ -11,7 +11,7 @@ Both read only last month's levels, so the update stays synchronous.
   Granovetter (1978) and Watts (2002): climb when the tie-weighted share of partners at
   or above the next rung reaches the state's threshold. Deterministic.
 
-See docs/rules.md for the equations.
+See docs/model.md, section "Decision rules", for the equations.
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ class LogitRule:
         """Nothing to share across agents: each computes its own hazard."""
 
     def decide(self, agent: StateAgent) -> np.ndarray:
+        """Climb, drop or stay in every replicate; keeps the hazards on the agent."""
         level = agent.level.astype(np.intp)
         draw = agent.model.draws[agent.index]
         up_rung = np.minimum(level + 1, TOP)

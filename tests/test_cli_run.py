@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import importlib
 import json
+import shlex
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli, main
+
+RUN_MODULE = importlib.import_module("sim.cli.run")  # `sim.cli.run` is also the command
 
 # no map.png: the small scenario has no coordinates; no shocks.png: it has no shocks
 FILES = ["manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet",
@@ -162,15 +167,114 @@ def test_failure_while_writing_leaves_no_directory(tmp_path, small, monkeypatch)
     monkeypatch.setattr(common, "write_parquet", broken)
     out = tmp_path / "half"
     result = _run(small, "--runs", 10, "--out", out)
-    assert result.exit_code != 0
+    assert isinstance(result.exception, RuntimeError), result.output
+    assert str(result.exception) == "disk full"
     assert not out.exists()
     assert list(tmp_path.glob(".half*")) == []
 
 
-def test_help_has_an_example():
-    result = CliRunner().invoke(cli, ["run", "--help"])
+def test_disk_error_while_writing_is_one_line_and_leaves_nothing(tmp_path, small, monkeypatch,
+                                                                 capsys):
+    import sim.cli.common as common
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(common, "write_parquet", full)
+    out = tmp_path / "half"
+    err = _main_error(["run", str(small), "--runs", "10", "--out", str(out)], capsys)
+    assert err == f"error: {out}: cannot write results (No space left on device); " \
+                  "nothing was written\n"
+    assert not out.exists()
+    assert list(tmp_path.glob(".half*")) == []
+
+
+def _main_error(argv, capsys, status=2):
+    """Run ``main`` and return its stderr, checking the exit status and that it is one line."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == status
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.fixture
+def no_simulation(monkeypatch):
+    """Fail loudly if a command starts simulating: bad --out must be caught before."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("simulated before checking --out")
+
+    monkeypatch.setattr(RUN_MODULE, "run_ensemble", refuse)
+
+
+@pytest.mark.parametrize(
+    ("out", "expected"),
+    [
+        ("afile", "Directory 'afile' is a file"),
+        ("afile/sub", "afile is a file, not a directory; choose another --out"),
+        ("afile/sub/deeper", "afile is a file, not a directory"),
+        ("full", "full: results directory already exists and is not empty"),
+    ],
+)
+def test_bad_out_is_refused_before_simulating(tmp_path, small, capsys, monkeypatch,
+                                              no_simulation, out, expected):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    err = _main_error(["run", str(small), "--out", out], capsys)
+    assert expected in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "full", "small.toml"]
+
+
+def test_unwritable_out_is_refused_before_simulating(tmp_path, small, capsys, monkeypatch,
+                                                     no_simulation):
+    import sim.cli.common as common
+
+    def denied(*args, **kwargs):  # chmod cannot stop root, so deny the probe itself
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(common.tempfile, "mkdtemp", denied)
+    out = tmp_path / "locked" / "out"
+    err = _main_error(["run", str(small), "--out", str(out)], capsys)
+    assert err == f"error: {out}: cannot write in {tmp_path} (Permission denied); " \
+                  "choose another --out\n"
+    assert not (tmp_path / "locked").exists()
+
+
+def test_a_directory_given_as_scenario_is_a_clear_error(tmp_path, capsys):
+    err = _main_error(["run", str(tmp_path)], capsys)
+    assert "is a directory" in err
+    err = _main_error(["run", ""], capsys)
+    assert "is a directory; give a scenario file" in err
+
+
+def test_operating_system_errors_become_one_line(small, capsys, monkeypatch):
+    def unreadable(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error", "some/file")
+
+    monkeypatch.setattr(RUN_MODULE, "run_ensemble", unreadable)
+    err = _main_error(["run", str(small), "--runs", "5"], capsys)
+    assert err == "error: some/file: Input/output error\n"
+
+
+def test_bare_recsim_prints_the_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Usage: recsim") and "Commands:" in captured.out
+    assert captured.err == ""
+
+
+@pytest.mark.parametrize("command", [None, *sorted(cli.commands)])
+def test_every_help_has_an_example(command):
+    args = [command, "--help"] if command else ["--help"]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
-    assert "Example:" in result.output and "recsim run scenarios/baseline.toml" in result.output
+    example = result.output.split("Example:", 1)[-1]
+    assert "Example:" in result.output and f"recsim {command or ''}".strip() in example
 
 
 def test_python_dash_m_entry_point(small, tmp_path):
@@ -182,3 +286,6 @@ def test_python_dash_m_entry_point(small, tmp_path):
                            "--out", str(out), "--quiet"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == str(out)
+    command = json.loads((out / "manifest.json").read_text())["command"]
+    assert command == shlex.join(["recsim", "run", str(small), "--runs", "10", "--out",
+                                  str(out), "--quiet"])

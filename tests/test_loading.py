@@ -6,6 +6,7 @@ import re
 import textwrap
 
 import pytest
+from pydantic import ValidationError
 
 from sim.loading import ScenarioError, load_scenario, scenario_hash
 from sim.results_io import scenario_toml
@@ -112,8 +113,11 @@ def test_extends_missing_file_and_cycles_are_errors(tmp_path):
 
 
 def test_scenarios_are_frozen(baseline):
-    with pytest.raises(Exception, match="frozen"):
+    with pytest.raises(ValidationError, match="frozen"):
         baseline.months = 3
+    with pytest.raises(ValidationError, match="frozen"):
+        baseline.states["KAZ"].level = 3
+    assert baseline.months == 60 and baseline.states["KAZ"].level == 2
 
 
 def test_resolved_scenario_round_trips_through_toml(tmp_path, baseline):

@@ -6,11 +6,15 @@ import math
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from helpers import tiny
+from pydantic import ValidationError
 
-from sim.agents import climb_probability, drop_probability
-from sim.ladder import TOP
+from sim.agents import StateAgent, climb_probability, drop_probability
+from sim.ladder import FACTORS, TOP
+from sim.loading import load_scenario
 from sim.model import RecognitionModel
+from sim.scenario import StateSpec, Weights
 
 
 def _three_states(**top):
@@ -107,36 +111,50 @@ def test_huge_incentive_every_state_climbs_one_rung_a_month_to_the_top():
         assert np.all(model.first_month[rung - 1] == expected_first[:, None])
 
 
-def _run_levels(scenario, reverse: bool, months: int = 24) -> np.ndarray:
+def _activation_order_and_result(scenario, order_seed: int, reverse: bool = False):
+    """Run the real ``step`` with the agents activated in another order.
+
+    The NumPy generator (monthly draws, shock schedules) is the same every time; only
+    Mesa's Python ``random``, which shuffles the activation order, is reseeded, or the
+    shuffle is replaced by the reverse of construction order.
+    """
     model = RecognitionModel(scenario, replicates=300, rng=11)
+    model.random.seed(order_seed)
+    order: list[str] = []
     if reverse:
-        # Replace the shuffled activation by the reverse of construction order.
         agents = list(model.agents)[::-1]
 
-        def step() -> None:
-            model.shares = model.social_shares()
-            model.draws = model.rng.random(model.levels.shape)
-            previous = model.levels.copy()
+        def reversed_do(method: str) -> None:
             for agent in agents:
-                agent.decide()
-            for agent in agents:
-                agent.advance()
-            model._record(previous)
+                getattr(agent, method)()
 
-        for _ in range(months):
-            step()
-    else:
-        model.run(months)
-    return model.levels.copy()
+        model.agents.shuffle_do = reversed_do  # type: ignore[method-assign]
+    rule_decide = model.rule.decide
+
+    def recording_decide(agent: StateAgent) -> np.ndarray:
+        if len(order) < len(model.state_ids):  # the first month's order is enough
+            order.append(agent.state_id)
+        return rule_decide(agent)
+
+    model.rule.decide = recording_decide  # type: ignore[method-assign]
+    model.run(24)
+    return order, model.levels.copy(), model.first_month.copy()
 
 
-def test_update_is_synchronous_so_agent_order_does_not_matter(baseline):
-    forward = _run_levels(baseline, reverse=False)
-    backward = _run_levels(baseline, reverse=True)
-    assert np.array_equal(forward, backward)
+@pytest.mark.parametrize("name", ["baseline", "ca_security_bloc"])
+def test_update_is_synchronous_so_agent_order_does_not_matter(name):
+    scenario = load_scenario(ROOT / "scenarios" / f"{name}.toml")
+    runs = [_activation_order_and_result(scenario, seed) for seed in (1, 2)]
+    runs.append(_activation_order_and_result(scenario, 1, reverse=True))
+    orders = [order for order, _, _ in runs]
+    assert len({tuple(order) for order in orders}) == 3, "the orders must differ"
+    _, levels, first = runs[0]
+    for _, other_levels, other_first in runs[1:]:
+        assert np.array_equal(levels, other_levels)
+        assert np.array_equal(first, other_first)
     # and the dynamics did something, so the comparison is not vacuous
-    start = np.array([s.level for s in baseline.states.values()])
-    assert np.any(forward != start[:, None])
+    start = np.array([s.level for s in scenario.states.values()])
+    assert np.any(levels != start[:, None])
 
 
 def test_same_seed_same_world_different_seed_different(baseline):
@@ -162,3 +180,12 @@ def test_reversible_states_can_step_down_on_strongly_negative_utility():
     # U = -20: P(down) = logistic(20) ~ 1, so one rung a month down to 0.
     assert np.all(model.levels == 0)
     assert np.all(model.first_downgrade == 1)
+
+
+def test_every_factor_has_a_weight_and_a_state_intensity():
+    """FACTORS, the weights table and the state table must name the same factors."""
+    assert set(Weights.model_fields) - {"social"} == set(FACTORS)
+    for factor in FACTORS:
+        assert StateSpec(name="x", **{factor: 10.0}).model_dump()[factor] == 10.0
+        with pytest.raises(ValidationError, match=factor):  # intensities are >= 0
+            StateSpec(name="x", **{factor: -1.0})

@@ -44,13 +44,29 @@ cli.add_command(batch)
 cli.add_command(plot)
 
 
+# click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.
+_NO_ARGS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: click's errors become one line on stderr with exit status 2."""
+    """Entry point: click's errors become one line on stderr with exit status 2.
+
+    So do operating-system errors (a full disk, a file that cannot be read or written),
+    which are about the user's environment rather than bugs; anything else keeps its
+    traceback.
+    """
     try:
         code = cli.main(args=argv, prog_name="recsim", standalone_mode=False)
     except click.exceptions.Abort:
         click.echo("error: aborted", err=True)
         sys.exit(130)
+    except _NO_ARGS as exc:
+        click.echo(exc.format_message())
+        sys.exit(0)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"error: {where}{exc.strerror or exc}", err=True)
+        sys.exit(2)
     except click.ClickException as exc:
         hint = ""
         if isinstance(exc, click.UsageError) and exc.ctx is not None:

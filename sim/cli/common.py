@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,8 +36,10 @@ from .render import write_run_outputs
 
 __all__ = [
     "RecsimError",
+    "check_out_dir",
     "fail",
     "load_or_fail",
+    "manifest",
     "progress_bar",
     "save_run",
     "seed_option",
@@ -49,6 +53,7 @@ class RecsimError(click.ClickException):
 
 
 def fail(message: str) -> NoReturn:
+    """Stop the command with ``error: message`` on stderr and exit status 2."""
     raise RecsimError(message)
 
 
@@ -69,6 +74,7 @@ def load_or_fail(path: str | Path, months: int | None = None) -> Scenario:
 
 
 def seed_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--seed`` option every simulating command shares."""
     return click.option(
         "--seed", type=click.IntRange(min=0), default=1, show_default=True,
         help="Master seed; every replicate's random stream derives from it.",
@@ -86,6 +92,32 @@ def progress_bar(total: int, *, quiet: bool, unit: str = "run",
     with tqdm(total=total, unit=unit, unit_scale=True, desc=desc, file=sys.stderr,
               disable=disable, dynamic_ncols=True, initial=initial) as bar:
         yield bar.update
+
+
+def _fail_if_taken(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        fail(f"{target}: results directory already exists and is not empty; "
+             "choose another --out")
+
+
+def check_out_dir(target: Path) -> None:
+    """Stop before any simulating if ``target`` cannot become a new results directory.
+
+    It must not exist or be an empty directory, and its nearest existing ancestor must be
+    a directory this process can write in (probed with a temporary directory, because
+    ``os.access`` says yes to root even on read-only file systems).
+    """
+    _fail_if_taken(target)
+    ancestor = target.parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        fail(f"{target}: {ancestor} is a file, not a directory; choose another --out")
+    try:
+        os.rmdir(tempfile.mkdtemp(prefix=".recsim-probe.", dir=ancestor))
+    except OSError as exc:
+        fail(f"{target}: cannot write in {ancestor} ({exc.strerror or exc}); "
+             "choose another --out")
 
 
 def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
@@ -126,7 +158,7 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
             write_json(info, temp / "manifest.json")
             # figures and report.html are drawn from the files just written, as `recsim plot`
             write_run_outputs(read_run_dir(temp))
-    except FileExistsError:
-        fail(f"{target}: results directory already exists and is not empty; "
-             "choose another --out")
+    except OSError as exc:
+        _fail_if_taken(target)
+        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
     return target

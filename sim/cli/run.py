@@ -10,7 +10,9 @@ import click
 from ..ensemble import run_ensemble
 from ..executors import make_executor
 from ..results_io import default_run_dir
-from .common import fail, load_or_fail, progress_bar, save_run, seed_option
+from .common import check_out_dir, load_or_fail, progress_bar, save_run, seed_option
+
+__all__ = ["run"]
 
 
 @click.command()
@@ -36,8 +38,7 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     """
     spec = load_or_fail(scenario, months)
     target = out or default_run_dir(Path("results"), spec.name, seed)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        fail(f"{target}: results directory already exists and is not empty; choose another --out")
+    check_out_dir(target)
     started = time.perf_counter()
     with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
         result = run_ensemble(spec, runs, seed, executor=make_executor(workers), progress=advance)
