@@ -24,7 +24,9 @@ class Executor(Protocol):
 
     def map_unordered(
         self, fn: Callable[[T], R], items: Sequence[T]
-    ) -> Iterator[tuple[int, R]]: ...
+    ) -> Iterator[tuple[int, R]]:
+        """``(index into items, fn(item))`` for every item, as each finishes."""
+        ...
 
 
 class SerialExecutor:

@@ -169,6 +169,7 @@ class Scenario(_Frozen):
 
     @property
     def state_ids(self) -> tuple[str, ...]:
+        """Every state's id in roster order: the named states, or a population's."""
         if self.population is None:
             return tuple(self.states)
         from .roster import roster_of  # here, not at the top: sim/roster.py imports this module
@@ -177,6 +178,7 @@ class Scenario(_Frozen):
 
     @property
     def start_date(self) -> date:
+        """First day of the start month (month 0)."""
         return parse_month(self.start)
 
     def month_date(self, month: int) -> date:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..ensemble import run_ensemble
+from ..ensemble import CHUNK_SIZE, run_ensemble
 from ..executors import make_executor
 from ..results_io import default_run_dir
 from .common import check_out_dir, load_or_fail, progress_bar, save_run, seed_option
@@ -40,7 +40,9 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
     started = time.perf_counter()
+    chunks = -(-runs // CHUNK_SIZE)  # no more workers than chunks: a pool costs a second
     with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
-        result = run_ensemble(spec, runs, seed, executor=make_executor(workers), progress=advance)
+        result = run_ensemble(spec, runs, seed, executor=make_executor(min(workers, chunks)),
+                              progress=advance)
     save_run(target, spec, scenario, result, seed=seed, started=started)
     click.echo(str(target))
