@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
+import pytest
 from helpers import tiny
 
 from sim.ensemble import EnsembleResult, plan_chunks, run_ensemble
-from sim.outcomes import summary_table, survival_median
+from sim.outcomes import curve_table, runs_table, summary_table, survival_median
 
 
 def test_survival_median_counts_never_as_censored():
@@ -62,3 +64,43 @@ def test_probabilities_and_levels_stay_on_the_ladder(baseline):
     assert fm.max() <= baseline.months
     # de jure counts never fall in an irreversible scenario
     assert np.all(np.diff(result.de_jure, axis=0) >= 0)
+
+
+def _two_states_three_runs() -> EnsembleResult:
+    """A from 1 climbs to 3 in runs 0 and 2 (months 1, 2); B at 2 drops to 1 in run 1."""
+    first = np.full((3, 2, 3), -1, dtype=np.int16)
+    first[0] = 0
+    first[1, 0] = [1, -1, 1]
+    first[1, 1] = 0
+    first[2, 0] = [2, -1, 1]
+    downgrade = np.full((2, 3), -1, dtype=np.int16)
+    downgrade[1, 1] = 2
+    return EnsembleResult(
+        state_ids=("A", "B"),
+        final_level=np.array([[3, 1, 3], [2, 1, 2]], dtype=np.int8),
+        first_month=first,
+        first_downgrade=downgrade,
+        de_jure=np.array([[0, 0, 0], [0, 0, 1], [1, 0, 1]], dtype=np.int32),
+        de_facto=np.array([[1, 1, 1], [2, 1, 2], [2, 0, 2]], dtype=np.int32),
+    )
+
+
+def test_curve_is_mean_and_linear_quantiles_per_month():
+    scenario = tiny({"A": {"level": 1}, "B": {"level": 2}}, months=2, start="2025-11")
+    curve = curve_table(_two_states_three_runs(), scenario)
+    assert curve["date"].tolist() == ["2025-11", "2025-12", "2026-01"]
+    assert curve["de_jure_mean"].tolist() == pytest.approx([0, 1 / 3, 2 / 3])
+    # three runs: quantile q sits at position 2q of the sorted counts (linear interpolation)
+    assert curve["de_facto_q05"].tolist() == pytest.approx([1, 1.1, 0.2])
+    assert curve["de_facto_q50"].tolist() == pytest.approx([1, 2, 2])
+    assert curve["de_facto_q95"].tolist() == pytest.approx([1, 2, 2])
+
+
+def test_runs_table_is_run_major_with_nulls_for_never():
+    table = runs_table(_two_states_three_runs())
+    assert table["run"].tolist() == [0, 0, 1, 1, 2, 2]
+    assert table["state"].astype(str).tolist() == ["A", "B"] * 3
+    assert table["final_level"].tolist() == [3, 2, 1, 1, 3, 2]
+    assert table["first_month_level_3"].tolist() == [2, pd.NA, pd.NA, pd.NA, 1, pd.NA]
+    assert table["first_month_downgrade"].tolist() == [pd.NA, pd.NA, pd.NA, 2, pd.NA, pd.NA]
+    assert table["first_month_level_1"].tolist() == [0] * 6
