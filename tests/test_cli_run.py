@@ -243,6 +243,12 @@ def test_unwritable_out_is_refused_before_simulating(tmp_path, small, capsys, mo
     assert not (tmp_path / "locked").exists()
 
 
+def test_a_missing_scenario_points_to_the_library(tmp_path, capsys):
+    err = _main_error(["run", str(tmp_path / "nope.toml")], capsys)
+    assert err == f"error: {tmp_path / 'nope.toml'}: file not found; " \
+                  "'recsim list' shows the scenario library\n"
+
+
 def test_a_directory_given_as_scenario_is_a_clear_error(tmp_path, capsys):
     err = _main_error(["run", str(tmp_path)], capsys)
     assert "is a directory" in err

@@ -59,6 +59,8 @@ def fail(message: str) -> NoReturn:
 
 def load_or_fail(path: str | Path, months: int | None = None) -> Scenario:
     """Load a scenario or stop with its first problem; ``months`` overrides the horizon."""
+    if not Path(path).exists():
+        fail(f"{path}: file not found; 'recsim list' shows the scenario library")
     try:
         scenario = load_scenario(path)
         if months is not None:
