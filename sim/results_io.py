@@ -130,4 +130,6 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def command_line() -> str:
-    return " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    """The command as typed, with ``python -m sim`` shown as ``recsim`` (the same program)."""
+    program = Path(sys.argv[0]).name
+    return " ".join(["recsim" if program == "__main__.py" else program, *sys.argv[1:]])

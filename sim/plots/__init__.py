@@ -3,7 +3,7 @@ matplotlib Figure; none writes files: the CLI does that through sim.results_io."
 
 from __future__ import annotations
 
-from ._style import MAIN_POWERS, featured_states
+from ._style import MAIN_POWERS, featured_states, percent
 from .cascade import SERIES_STYLE, cascade_figure
 from .comparison import comparison_figure, comparison_states, curves_figure
 from .map import can_map, map_figure
@@ -22,6 +22,7 @@ __all__ = [
     "featured_states",
     "map_figure",
     "order_figure",
+    "percent",
     "shocks_figure",
     "timing_figure",
 ]
