@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .ladder import LEVEL_NAMES
-from .plots import comparison_states, featured_states, percent
+from .plots import comparison_states, featured_states, percent, shock_names
 from .results_dir import BatchData, RunData
 from .scenario import add_months
 
@@ -121,7 +121,9 @@ def _shock_rows(data: RunData) -> list[dict[str, Any]]:
         return []
     start = data.scenario.start_date
     rows = []
-    for name, group in data.shocks.groupby("shock", sort=False):
+    by_name = dict(iter(data.shocks.groupby(data.shocks["shock"].astype(str), sort=False)))
+    for name in shock_names(data.shocks, data.scenario):
+        group = by_name[name]
         first = group.groupby("run")["month"].min()
         rows.append({
             "Shock": name,

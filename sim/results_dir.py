@@ -84,6 +84,7 @@ class BatchData:
 
 
 def is_batch_dir(path: str | Path) -> bool:
+    """Written by ``recsim batch`` (it has a ``batch.json``), rather than by ``recsim run``."""
     return (Path(path) / "batch.json").is_file()
 
 

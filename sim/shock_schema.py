@@ -167,6 +167,7 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def state_refs(shock: _Timed) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every state a shock names, with its key path inside the shock (for error messages)."""
     if isinstance(shock, TieShock):
         yield ("from",), shock.source
         yield ("to",), shock.target

@@ -8,7 +8,7 @@ from .cascade import SERIES_STYLE, cascade_figure
 from .comparison import comparison_figure, comparison_states, curves_figure
 from .map import can_map, map_figure
 from .order import order_figure
-from .shocks import shocks_figure
+from .shocks import shock_names, shocks_figure
 from .timing import timing_figure
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "map_figure",
     "order_figure",
     "percent",
+    "shock_names",
     "shocks_figure",
     "timing_figure",
 ]

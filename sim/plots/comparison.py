@@ -67,7 +67,7 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
             if name != reference and not pd.isna(row["diff_p_de_jure"]) and (
                     row["diff_p_de_jure_low95"] > 0 or row["diff_p_de_jure_high95"] < 0):
                 points = 100 * row["diff_p_de_jure"]  # a resolved change never shows as +0
-                note = f"{points:+.0f}" if abs(points) >= 1 else f"{points:+.1f}"
+                note = f"{points:+.0f}" if abs(points) >= 0.95 else f"{points:+.1f}"
             ax.text(j, i - (0.13 if note else 0), percent(value), ha="center", va="center",
                     fontsize=8, color=colour)
             if note:

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from ..scenario import Scenario
 from ._style import format_date_axis, month_dates, percent
 
-__all__ = ["de_jure_by_month", "response_after", "shocks_figure"]
+__all__ = ["de_jure_by_month", "response_after", "shock_names", "shocks_figure"]
 
 _BEFORE, _AFTER = 6, 24  # months shown around each shock
 
@@ -44,13 +44,18 @@ def response_after(counts: np.ndarray, fired: pd.Series) -> pd.Series:
     return pd.Series(out, dtype=float)
 
 
+def shock_names(shocks: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The shocks that fired, in the scenario file's order (any it does not name last)."""
+    fired = list(dict.fromkeys(shocks["shock"].astype(str)))
+    declared = [shock.name for shock in scenario.shocks]
+    return [n for n in declared if n in fired] + [n for n in fired if n not in declared]
+
+
 def shocks_figure(shocks: pd.DataFrame, runs: pd.DataFrame, scenario: Scenario, *,
                   title: str) -> Figure:
     """Two panels: the months in which each shock fired, and the de jure count around it."""
     n_runs = int(runs["run"].max()) + 1
-    fired = list(dict.fromkeys(shocks["shock"].astype(str)))
-    declared = [shock.name for shock in scenario.shocks]  # in the scenario's order
-    names = [n for n in declared if n in fired] + [n for n in fired if n not in declared]
+    names = shock_names(shocks, scenario)
     counts = de_jure_by_month(runs, scenario.months)
     dates = month_dates(scenario.start_date, range(scenario.months + 1))
     colours = plt.get_cmap("tab10").colors
