@@ -116,7 +116,11 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
         raise ScenarioError(shown, [("extends", "must be a file name such as 'baseline.toml'")])
     parent_path = path.parent / parent
     if parent_path.resolve() in (*_seen, real):
-        raise ScenarioError(shown, [("extends", f"cycle: {parent} extends back to {path.name}")])
+        raise ScenarioError(shown, [("extends", f"cycle: {parent} is already in this chain of "
+                                                "extends (it leads back here)")])
+    if parent_path.is_dir():
+        raise ScenarioError(shown, [("extends", f"{parent_path} is a directory; name a "
+                                                "scenario file such as 'baseline.toml'")])
     if not parent_path.is_file():
         raise ScenarioError(
             shown, [("extends", f"no such file {parent_path} (paths are relative to this file)")]

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .ladder import LEVEL_NAMES
-from .plots import comparison_states, featured_states
+from .plots import comparison_states, featured_states, percent, shock_names
 from .results_dir import BatchData, RunData
 from .scenario import add_months
 
@@ -47,6 +47,7 @@ th { background: #f4f4f4; } td.text, th.text { text-align: left; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 .lead { color: #444; } .muted { color: #777; font-size: 0.9em; }
 details { margin: 0.8em 0; } summary { cursor: pointer; font-weight: 600; }
+.scroll { overflow-x: auto; } .scroll td:not(.text) { white-space: nowrap; }
 """
 
 
@@ -77,18 +78,12 @@ def _table(rows: list[dict[str, Any]], text_columns: tuple[str, ...] = ()) -> st
         "<tr>" + "".join(f'<td class="{"text" if c in text_columns else ""}">{_e(v)}</td>'
                          for c, v in row.items()) + "</tr>"
         for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            "</table></div>")
 
 
 def _pct(value: Any) -> str:
-    if pd.isna(value):
-        return "–"
-    value = float(value)
-    if 0 < value < 0.005:
-        return "<1%"
-    if 0.995 < value < 1:
-        return ">99%"
-    return f"{value:.0%}"
+    return "–" if pd.isna(value) else percent(float(value))
 
 
 def _month(start: date, month: Any) -> str:
@@ -126,7 +121,9 @@ def _shock_rows(data: RunData) -> list[dict[str, Any]]:
         return []
     start = data.scenario.start_date
     rows = []
-    for name, group in data.shocks.groupby("shock", sort=False):
+    by_name = dict(iter(data.shocks.groupby(data.shocks["shock"].astype(str), sort=False)))
+    for name in shock_names(data.shocks, data.scenario):
+        group = by_name[name]
         first = group.groupby("run")["month"].min()
         rows.append({
             "Shock": name,
@@ -208,8 +205,15 @@ def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, 
 def _difference(rec: Mapping[str, Any]) -> str:
     if pd.isna(rec["diff_p_de_jure"]):
         return "–"
-    return (f"{100 * rec['diff_p_de_jure']:+.1f} ({100 * rec['diff_p_de_jure_low95']:+.1f} "
-            f"to {100 * rec['diff_p_de_jure_high95']:+.1f})")
+    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"]) for end in ("", "_low95",
+                                                                           "_high95"))
+    return f"{estimate} ({low} to {high})"
+
+
+def _points(difference: float) -> str:
+    """A difference of chances in signed percentage points, one decimal, never '-0.0'."""
+    text = f"{100 * difference:+.1f}"
+    return "+0.0" if text == "-0.0" else text
 
 
 def batch_report(batch: BatchData, images: Mapping[str, bytes],

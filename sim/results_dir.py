@@ -84,6 +84,7 @@ class BatchData:
 
 
 def is_batch_dir(path: str | Path) -> bool:
+    """Written by ``recsim batch`` (it has a ``batch.json``), rather than by ``recsim run``."""
     return (Path(path) / "batch.json").is_file()
 
 
@@ -153,7 +154,7 @@ def read_run_dir(path: str | Path) -> RunData:
 def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,
                       summary: pd.DataFrame, curve: pd.DataFrame, runs: pd.DataFrame) -> None:
     n_runs = manifest["runs"]
-    if not isinstance(n_runs, int) or n_runs < 1:
+    if not isinstance(n_runs, int) or isinstance(n_runs, bool) or n_runs < 1:
         raise ResultsDirError(f"{path / 'manifest.json'}: runs: expected a positive integer")
     states = summary["state"].astype(str)
     if scenario.population is None and scenario.network.edges is None and \
@@ -200,11 +201,25 @@ def read_batch_dir(path: str | Path) -> BatchData:
     _missing(path, BATCH_FILES, "batch directory ('recsim batch' writes them)")
     manifest = _read(path / "batch.json", _json, ("scenarios", "seed", "runs"))
     comparison = _read(path / "comparison.csv", _csv, COMPARISON_COLUMNS)
+    where = path / "batch.json"
+    if not isinstance(manifest["scenarios"], list):
+        raise ResultsDirError(f"{where}: scenarios: expected a list of {{name, dir}} tables")
     runs = {}
     for entry in manifest["scenarios"]:
-        if not isinstance(entry, dict) or "dir" not in entry:
-            raise ResultsDirError(f"{path / 'batch.json'}: scenarios: each needs a 'dir'")
-        runs[str(entry["dir"])] = read_run_dir(path / str(entry["dir"]))
+        name = entry.get("dir") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or name in ("", ".", "..") or Path(name).name != name:
+            raise ResultsDirError(f"{where}: scenarios: each needs a 'dir', the name of a "
+                                  "directory inside the batch directory")
+        runs[name] = read_run_dir(path / name)
     if not runs:
-        raise ResultsDirError(f"{path / 'batch.json'}: lists no scenarios")
+        raise ResultsDirError(f"{where}: lists no scenarios")
+    n_runs = {name: data.n_runs for name, data in runs.items()}
+    if manifest["runs"] not in n_runs.values() or len(set(n_runs.values())) > 1:
+        raise ResultsDirError(f"{where}: runs: the batch has {manifest['runs']!r} runs per "
+                              f"scenario but its scenario directories have {n_runs}")
+    compared = set(comparison["scenario"].astype(str))
+    if compared != set(runs):
+        raise ResultsDirError(f"{path / 'comparison.csv'}: its scenarios "
+                              f"({', '.join(sorted(compared))}) are not the batch's "
+                              f"({', '.join(runs)})")
     return BatchData(path, manifest, comparison, runs)

@@ -119,7 +119,15 @@ class BlocShock(_Timed):
     """From that month the states decide together, climbing as one (see docs/scenarios.md)."""
 
     kind: Literal["bloc"] = "bloc"
-    states: Annotated[tuple[str, ...], Field(min_length=2)]
+    states: StateList
+
+    @field_validator("states")
+    @classmethod
+    def _two_or_more(cls, states: tuple[str, ...]) -> tuple[str, ...]:
+        if len(states) < 2:
+            raise ValueError("a bloc needs at least two states; one state moving on its own "
+                             "is the model's ordinary rule")
+        return states
 
 
 SHOCK_MODELS: dict[str, type[_Timed]] = {
@@ -167,6 +175,7 @@ Problem = tuple[tuple[str | int, ...], str]
 
 
 def state_refs(shock: _Timed) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every state a shock names, with its key path inside the shock (for error messages)."""
     if isinstance(shock, TieShock):
         yield ("from",), shock.source
         yield ("to",), shock.target

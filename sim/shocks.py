@@ -207,6 +207,7 @@ class ShockEngine:
         return fired_by[min(month, len(fired_by) - 1)]
 
     def _fires_now(self, s: int, month: int) -> np.ndarray | None:
+        """Replicates in which shock ``s`` fires this month; None past the horizon."""
         fires = self.fires[s]
         return fires[month] if month < len(fires) else None
 

@@ -87,6 +87,7 @@ BAD_FILES = [
      "shocks.0.states.0"),
     ("extends_missing", 'extends = "nowhere.toml"\nname = "bad"\n', "extends"),
     ("extends_cycle", 'extends = "cycle_b.toml"\nname = "bad"\n', "extends"),
+    ("extends_directory", 'extends = "library"\nname = "bad"\n', "extends"),
 ]
 
 
@@ -132,6 +133,7 @@ def test_bad_file_is_rejected_with_its_key(tmp_path, capsys, name, content, key)
     shutil.copy(LIBRARY / "baseline.toml", tmp_path / "baseline.toml")
     write(tmp_path, "cycle_b.toml", 'extends = "bad.toml"\n')
     write(tmp_path, "edges.csv", "source,target\nX,Y\nY,Z\n")
+    (tmp_path / "library").mkdir()
     path = write(tmp_path, "bad.toml", content)
     check_rejected(path, key, capsys, tmp_path / "results")
 

@@ -249,6 +249,46 @@ def test_plot_on_a_batch_with_a_missing_scenario_dir(batch_dir, tmp_path):
     assert snapshot(copy) == before
 
 
+def _edit_json(path: Path, **changes) -> None:
+    path.write_text(json.dumps(json.loads(path.read_text()) | changes))
+
+
+BATCH_BREAKAGES = {
+    "scenarios not a list": (lambda d: _edit_json(d / "batch.json", scenarios=5),
+                             "scenarios: expected a list"),
+    "dir outside the batch": (lambda d: _edit_json(d / "batch.json",
+                                                   scenarios=[{"dir": "../elsewhere"}]),
+                              "inside the batch directory"),
+    "runs not a number": (lambda d: _edit_json(d / "batch.json", runs="many"), "runs:"),
+    "runs disagree": (lambda d: _edit_json(d / "batch.json", runs=41), "runs:"),
+    "comparison misses one": (
+        lambda d: pd.read_csv(d / "comparison.csv").query("scenario != 'keen'").to_csv(
+            d / "comparison.csv", index=False), "comparison.csv: its scenarios"),
+}
+
+
+@pytest.mark.parametrize("what", list(BATCH_BREAKAGES))
+def test_plot_on_an_inconsistent_batch_exits_2_and_overwrites_nothing(batch_dir, tmp_path,
+                                                                      what):
+    out, _ = batch_dir
+    copy = Path(shutil.copytree(out, tmp_path / "batch"))
+    (tmp_path / "elsewhere").mkdir()
+    breakage, message = BATCH_BREAKAGES[what]
+    breakage(copy)
+    before = snapshot(tmp_path)
+    result = invoke("plot", copy)
+    assert result.exit_code == 2, result.output
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
+
+
+def test_plot_rejects_a_boolean_run_count(run_dir):
+    _edit_json(run_dir / "manifest.json", runs=True)
+    result = invoke("plot", run_dir)
+    assert result.exit_code == 2 and "runs: expected a positive integer" in result.output
+
+
 # ---------------------------------------------------------------- report
 
 class _Collector(HTMLParser):

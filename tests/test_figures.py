@@ -19,6 +19,7 @@ from sim.plots import (
     featured_states,
     map_figure,
     order_figure,
+    percent,
     shocks_figure,
     timing_figure,
 )
@@ -121,16 +122,22 @@ def test_timing_figure_puts_central_asia_first(tiny):
     plt.close(fig)
 
 
-def test_comparison_figures(tiny):
-    scenario, _, curve, _ = tiny
-    table = pd.DataFrame({
+def _two_scenarios(scenario, kaz_b: float, kaz_diff: tuple[float, float, float]):
+    """A comparison table: reference a, and b where only KAZ's chance differs."""
+    estimate, low, high = kaz_diff
+    return pd.DataFrame({
         "scenario": ["a"] * 4 + ["b"] * 4,
         "state": list(scenario.states) * 2,
-        "p_de_jure": [0.1, 0.2, 1.0, 0.3, 0.5, 0.2, 1.0, 0.3],
-        "diff_p_de_jure": [np.nan] * 4 + [0.4, 0, 0, 0],
-        "diff_p_de_jure_low95": [np.nan] * 4 + [0.3, -0.1, -0.1, -0.1],
-        "diff_p_de_jure_high95": [np.nan] * 4 + [0.5, 0.1, 0.1, 0.1],
+        "p_de_jure": [0.1, 0.2, 1.0, 0.3, kaz_b, 0.2, 1.0, 0.3],
+        "diff_p_de_jure": [np.nan] * 4 + [estimate, 0, 0, 0],
+        "diff_p_de_jure_low95": [np.nan] * 4 + [low, -0.1, -0.1, -0.1],
+        "diff_p_de_jure_high95": [np.nan] * 4 + [high, 0.1, 0.1, 0.1],
     })
+
+
+def test_comparison_figures(tiny):
+    scenario, _, curve, _ = tiny
+    table = _two_scenarios(scenario, 0.5, (0.4, 0.3, 0.5))
     fig = comparison_figure(table, {"a": scenario, "b": scenario})
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert "+40" in texts  # the one difference whose interval excludes zero
@@ -138,6 +145,37 @@ def test_comparison_figures(tiny):
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()][:2] == ["KAZ", "UZB"]
     _check_readable(fig)
     _check_readable(curves_figure({"a": curve, "b": curve}, n_states=4, runs=40))
+
+
+def test_percent_never_rounds_a_possibility_away():
+    assert [percent(v) for v in (0.0, 0.0049, 0.005, 0.42, 0.995, 0.9999, 1.0)] == \
+        ["0%", "<1%", "<1%", "42%", ">99%", ">99%", "100%"]
+    assert percent(float("nan")) == ""
+
+
+def test_comparison_figure_shows_a_resolved_change_below_one_point(tiny):
+    scenario = tiny[0]
+    table = _two_scenarios(scenario, 0.104, (0.004, 0.001, 0.007))
+    fig = comparison_figure(table, {"a": scenario, "b": scenario})
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert "+0.4" in texts and "+0" not in texts
+    plt.close(fig)
+
+
+def test_shocks_in_file_order_and_simultaneous_ones_share_a_line(tiny):
+    scenario, _, _, runs = tiny
+    data = scenario.model_dump(by_alias=True, exclude_none=True)
+    data["shocks"] = [{"kind": "recognize", "name": n, "states": ["CHN"], "at": 3}
+                      for n in ("deal", "broker", "late")]
+    with_shocks = scenario_from_dict(data)
+    shocks = pd.DataFrame({"run": [0, 0, 1, 1, 0, 1], "month": [5, 3, 3, 3, 3, 3],
+                           "shock": ["late", "deal", "deal", "broker", "broker", "late"]})
+    fig = shocks_figure(shocks, runs, with_shocks, title="tiny")
+    top, bottom = fig.axes[:2]
+    assert [t.get_text() for t in top.get_yticklabels()] == ["deal", "broker", "late"]
+    assert [line.get_label() for line in bottom.get_lines()
+            if not line.get_label().startswith("_")] == ["deal + broker", "late"]
+    plt.close(fig)
 
 
 def test_comparison_figure_with_a_state_only_one_scenario_has(tiny):

@@ -8,7 +8,7 @@ drawn in memory first; files are then replaced one by one, each atomically.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -37,11 +37,8 @@ _BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batc
 _NO_STAMPS = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
-def draw_run(data: RunData, only: Collection[str] | None = None) -> dict[str, Figure]:
-    """The figures of one run (all, or those named in ``only``), by file stem.
-
-    ``shocks`` is drawn only when shocks fired.
-    """
+def draw_run(data: RunData) -> dict[str, Figure]:
+    """The figures of one run, by file stem; ``shocks`` only when shocks fired."""
     scenario, title = data.scenario, data.name
     drawers: dict[str, Callable[[], Figure]] = {
         "cascade": lambda: cascade_figure(data.curve, title=title,
@@ -54,7 +51,7 @@ def draw_run(data: RunData, only: Collection[str] | None = None) -> dict[str, Fi
     if data.shocks is not None:
         shocks = data.shocks
         drawers["shocks"] = lambda: shocks_figure(shocks, data.runs, scenario, title=title)
-    return {name: draw() for name, draw in drawers.items() if only is None or name in only}
+    return {name: draw() for name, draw in drawers.items()}
 
 
 def draw_batch(batch: BatchData) -> dict[str, Figure]:

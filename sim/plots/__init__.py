@@ -3,12 +3,12 @@ matplotlib Figure; none writes files: the CLI does that through sim.results_io."
 
 from __future__ import annotations
 
-from ._style import MAIN_POWERS, featured_states
+from ._style import MAIN_POWERS, featured_states, percent
 from .cascade import SERIES_STYLE, cascade_figure
 from .comparison import comparison_figure, comparison_states, curves_figure
 from .map import can_map, map_figure
 from .order import order_figure
-from .shocks import shocks_figure
+from .shocks import shock_names, shocks_figure
 from .timing import timing_figure
 
 __all__ = [
@@ -22,6 +22,8 @@ __all__ = [
     "featured_states",
     "map_figure",
     "order_figure",
+    "percent",
+    "shock_names",
     "shocks_figure",
     "timing_figure",
 ]

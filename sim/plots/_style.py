@@ -132,8 +132,9 @@ def percent(value: float) -> str:
     """A probability as a short percentage: '<1%' and '>99%' instead of rounding to 0 or 100."""
     if np.isnan(value):
         return ""
-    if 0 < value < 0.005:
+    text = f"{value:.0%}"
+    if value > 0 and text == "0%":
         return "<1%"
-    if 0.995 < value < 1:
+    if value < 1 and text == "100%":
         return ">99%"
-    return f"{value:.0%}"
+    return text

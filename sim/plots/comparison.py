@@ -66,7 +66,8 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
             note = ""
             if name != reference and not pd.isna(row["diff_p_de_jure"]) and (
                     row["diff_p_de_jure_low95"] > 0 or row["diff_p_de_jure_high95"] < 0):
-                note = f"{100 * row['diff_p_de_jure']:+.0f}"
+                points = 100 * row["diff_p_de_jure"]  # a resolved change never shows as +0
+                note = f"{points:+.0f}" if abs(points) >= 0.95 else f"{points:+.1f}"
             ax.text(j, i - (0.13 if note else 0), percent(value), ha="center", va="center",
                     fontsize=8, color=colour)
             if note:
@@ -93,12 +94,13 @@ def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) ->
 def curves_figure(curves: Mapping[str, pd.DataFrame], *, n_states: int, runs: int) -> Figure:
     """De jure adoption curves of every scenario on one dated axis, mean with 5-95% bands."""
     fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
-    colours = plt.get_cmap("tab10" if len(curves) <= 10 else "tab20").colors
+    colours = plt.get_cmap("tab10" if len(curves) <= 11 else "tab20").colors
     first, last, top = None, None, 1.0
     crowded = len(curves) > 4
     for index, (name, curve) in enumerate(curves.items()):
         dates = pd.to_datetime(curve["date"], format="%Y-%m")
-        colour = colours[index % len(colours)]
+        # the reference in black, drawn over the others, so every scenario reads against it
+        colour = "black" if index == 0 else colours[(index - 1) % len(colours)]
         if index == 0 or not crowded:  # many overlapping bands read as mud: the reference's only
             ax.fill_between(dates, curve["de_jure_q05"], curve["de_jure_q95"], color=colour,
                             alpha=0.15 if crowded else 0.12, linewidth=0)
@@ -106,8 +108,9 @@ def curves_figure(curves: Mapping[str, pd.DataFrame], *, n_states: int, runs: in
             for edge in ("de_jure_q05", "de_jure_q95"):
                 ax.plot(dates, curve[edge], color=colour, linewidth=0.6, alpha=0.5,
                         linestyle=":")
-        ax.plot(dates, curve["de_jure_mean"], color=colour, linewidth=2.2, label=name,
-                linestyle="-" if index < 10 else "--")
+        ax.plot(dates, curve["de_jure_mean"], color=colour, linewidth=2.2,
+                label=f"{name} (reference)" if index == 0 and len(curves) > 1 else name,
+                linestyle="-" if index <= len(colours) else "--", zorder=3 if index == 0 else 2)
         first = dates.iloc[0] if first is None else min(first, dates.iloc[0])
         last = dates.iloc[-1] if last is None else max(last, dates.iloc[-1])
         top = max(top, float(curve["de_jure_q95"].max()))

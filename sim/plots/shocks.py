@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from ..scenario import Scenario
 from ._style import format_date_axis, month_dates, percent
 
-__all__ = ["de_jure_by_month", "response_after", "shocks_figure"]
+__all__ = ["de_jure_by_month", "response_after", "shock_names", "shocks_figure"]
 
 _BEFORE, _AFTER = 6, 24  # months shown around each shock
 
@@ -44,11 +44,18 @@ def response_after(counts: np.ndarray, fired: pd.Series) -> pd.Series:
     return pd.Series(out, dtype=float)
 
 
+def shock_names(shocks: pd.DataFrame, scenario: Scenario) -> list[str]:
+    """The shocks that fired, in the scenario file's order (any it does not name last)."""
+    fired = list(dict.fromkeys(shocks["shock"].astype(str)))
+    declared = [shock.name for shock in scenario.shocks]
+    return [n for n in declared if n in fired] + [n for n in fired if n not in declared]
+
+
 def shocks_figure(shocks: pd.DataFrame, runs: pd.DataFrame, scenario: Scenario, *,
                   title: str) -> Figure:
     """Two panels: the months in which each shock fired, and the de jure count around it."""
     n_runs = int(runs["run"].max()) + 1
-    names = list(dict.fromkeys(shocks["shock"].astype(str)))
+    names = shock_names(shocks, scenario)
     counts = de_jure_by_month(runs, scenario.months)
     dates = month_dates(scenario.start_date, range(scenario.months + 1))
     colours = plt.get_cmap("tab10").colors
@@ -56,20 +63,31 @@ def shocks_figure(shocks: pd.DataFrame, runs: pd.DataFrame, scenario: Scenario, 
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 3.2 + 0.45 * len(names) + 3.6),
                                       height_ratios=(0.9 + 0.45 * len(names), 3.6),
                                       layout="constrained")
+    # shocks that fired in the same runs and months share a colour and a line (two lines
+    # would lie on top of each other, hiding one)
+    groups: list[tuple[pd.Series, list[str]]] = []
+    for name in names:
+        first = shocks[shocks["shock"].astype(str) == name].groupby("run")["month"].min()
+        same = next((g for g in groups if g[0].equals(first)), None)
+        if same is None:
+            groups.append((first, [name]))
+        else:
+            same[1].append(name)
+    colour_of = {name: colours[g % len(colours)] for g, (_, members) in enumerate(groups)
+                 for name in members}
     for row, name in enumerate(names):
         mine = shocks[shocks["shock"].astype(str) == name]
         per_month = mine.groupby("month")["run"].nunique() / n_runs
-        colour = colours[row % len(colours)]
         # rows run downwards, so bars of negative height rise from each row's baseline
         top.bar(dates[per_month.index.to_numpy()], -0.8 * per_month.to_numpy() / per_month.max(),
-                bottom=row + 0.4, width=25, color=colour, align="center")
+                bottom=row + 0.4, width=25, color=colour_of[name], align="center")
         share = mine["run"].nunique() / n_runs
         top.text(1.01, row, f"fired in {percent(share)}\nof runs",
                  transform=top.get_yaxis_transform(), va="center", fontsize=8)
-        first = mine.groupby("run")["month"].min()
+    for first, members in groups:
         change = response_after(counts, first)
-        bottom.plot(change.index, change.to_numpy(), color=colour, linewidth=2, marker="o",
-                    markersize=3, label=name)
+        bottom.plot(change.index, change.to_numpy(), color=colour_of[members[0]], linewidth=2,
+                    marker="o", markersize=3, label=" + ".join(members))
     top.set_yticks(range(len(names)), names)
     top.set_ylim(len(names) - 0.5, -0.5)
     top.set_xlim(dates[0] - pd.Timedelta(days=20), dates[-1] + pd.Timedelta(days=20))
