@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["DE_FACTO", "DE_JURE", "FACTORS", "LEVEL_NAMES", "TOP", "Level"]
+import numpy as np
+
+__all__ = ["DE_FACTO", "DE_JURE", "FACTORS", "LEVEL_NAMES", "RUNGS", "TOP", "Level"]
 
 
 class Level(IntEnum):
@@ -20,6 +22,8 @@ TOP = int(Level.DE_JURE)
 DE_FACTO = int(Level.DE_FACTO)
 DE_JURE = int(Level.DE_JURE)
 LEVEL_NAMES = ("none", "contacts", "de facto", "de jure")
+# The rungs a state can climb to, for comparisons broadcast over levels.
+RUNGS = np.arange(1, TOP + 1, dtype=np.int8)
 
 # Incentive factors named in the seed article (Castillo & Birch, CPC, 17 July 2025).
 # A state's value of each factor is an intensity >= 0; its sign comes from the weight.

@@ -6,7 +6,7 @@ import mesa
 import numpy as np
 
 from .agents import StateAgent
-from .ladder import DE_FACTO, DE_JURE, TOP
+from .ladder import DE_FACTO, DE_JURE, RUNGS, TOP
 from .network import influence_matrix
 from .roster import random_adopters, roster_of
 from .rules import make_rule
@@ -15,7 +15,6 @@ from .shocks import ShockEngine
 
 __all__ = ["RecognitionModel", "de_facto_count", "de_jure_count"]
 
-_RUNGS = np.arange(1, TOP + 1, dtype=np.int8)
 
 
 def de_jure_count(model: RecognitionModel) -> np.ndarray:
@@ -60,7 +59,7 @@ class RecognitionModel(mesa.Model):
         if adopters.random:
             random_adopters(self.levels, roster.start_levels, adopters.random, adopters.level,
                             self.rng)
-        self.first_month = np.where(self.levels[None] >= _RUNGS[:, None, None], 0, -1).astype(
+        self.first_month = np.where(self.levels[None] >= RUNGS[:, None, None], 0, -1).astype(
             np.int16
         )
         self.first_downgrade = np.full((n, self.replicates), -1, dtype=np.int16)
@@ -89,7 +88,7 @@ class RecognitionModel(mesa.Model):
         One (sparse or dense) matrix product over all rungs and replicates.
         """
         n, reps = self.levels.shape
-        at_or_above = self.levels[:, None, :] >= _RUNGS[None, :, None]  # (n, 3, R)
+        at_or_above = self.levels[:, None, :] >= RUNGS[None, :, None]  # (n, 3, R)
         stacked = at_or_above.reshape(n, TOP * reps).astype(np.float64)
         return np.asarray(self.influence @ stacked).reshape(n, TOP, reps).transpose(1, 0, 2)
 
@@ -107,7 +106,7 @@ class RecognitionModel(mesa.Model):
         self.datacollector.collect(self)
 
     def _record(self, previous: np.ndarray) -> None:
-        reached = (self.levels[None] >= _RUNGS[:, None, None]) & (self.first_month < 0)
+        reached = (self.levels[None] >= RUNGS[:, None, None]) & (self.first_month < 0)
         self.first_month[reached] = self.month
         dropped = (self.levels < previous) & (self.first_downgrade < 0)
         self.first_downgrade[dropped] = self.month

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .agents import climb_probability
-from .ladder import FACTORS, TOP
+from .ladder import FACTORS, RUNGS, TOP
 from .network import tie_matrix
 from .shock_schema import (
     AttackShock,
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ShockEngine", "fire_schedule", "strength_profile"]
 
-_RUNGS = np.arange(1, TOP + 1, dtype=np.int8)
 
 
 def fire_schedule(shock: Shock, scenario: Scenario, replicates: int,
@@ -252,7 +251,7 @@ class ShockEngine:
                 weights[position, active[t][on]] = weight
             extra = weights - tie_row.base[:, None]  # (cols, a)
             partners = model.levels[tie_row.cols][:, on]  # (cols, a)
-            above = partners[None, :, :] >= _RUNGS[:, None, None]  # (3, cols, a)
+            above = partners[None, :, :] >= RUNGS[:, None, None]  # (3, cols, a)
             numerator = shares[:, tie_row.row, on] * tie_row.total + (above * extra).sum(axis=1)
             total = tie_row.total + extra.sum(axis=0)
             shares[:, tie_row.row, on] = np.divide(

@@ -28,7 +28,7 @@ from ..results_io import (
     write_json,
 )
 from ..scenario import Scenario
-from .common import fail, load_or_fail, save_run, seed_option
+from .common import check_out_dir, load_or_fail, save_run, seed_option
 from .render import write_batch_outputs
 
 __all__ = ["batch"]
@@ -102,8 +102,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
       recsim batch scenarios/baseline.toml scenarios/china_first.toml --out results/cf
     """
     target = out or default_run_dir(Path("results"), "batch", seed)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        fail(f"{target}: batch directory already exists and is not empty; choose another --out")
+    check_out_dir(target)
     started = time.perf_counter()
     loaded, failed = _load_all(files)
     done: dict[str, Path] = {}
