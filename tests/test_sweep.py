@@ -9,17 +9,10 @@ import numpy as np
 import pytest
 
 from sim.checkpoints import CheckpointStore, StudyMismatch
+from sim.design import check_ranges, grid_design, parse_range
 from sim.loading import ScenarioError, load_scenario
 from sim.params import ParameterError
-from sim.sweep import (
-    StudyPlan,
-    check_ranges,
-    grid_design,
-    parse_range,
-    run_study,
-    simulate_study_chunk,
-    study_table,
-)
+from sim.sweep import StudyPlan, run_study, simulate_study_chunk, study_table
 
 SMALL = Path(__file__).resolve().parent / "data" / "study_small.toml"
 

@@ -6,10 +6,9 @@ import math
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
 
-from ..params import is_integer_path
+from ..design import round_whole_numbers
 from ..sensitivity import METHODS, analyse, sample
 from ..sweep import CHUNK_RUNS, StudyPlan, stream_seed, study_table
 from ..sweep_plots import sensitivity_figure
@@ -69,14 +68,12 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
         fail("--param: Morris screening needs at least two parameters")
     x = sample(method, ranges, samples, stream_seed(seed), second_order=second_order,
                levels=levels)
-    design = x.copy()
-    for j, r in enumerate(ranges):
-        if is_integer_path(spec, r.path):
-            design[:, j] = np.rint(design[:, j])
+    paths = tuple(r.path for r in ranges)
+    design = round_whole_numbers(spec, paths, x)
     settings = {"method": method, "samples": samples,
                 "params": [f"{r.path}={r.low:g}:{r.high:g}" for r in ranges]}
     settings |= {"second_order": second_order} if method == "sobol" else {"levels": levels}
-    plan = StudyPlan(spec, tuple(r.path for r in ranges), design, runs=runs, seed=seed,
+    plan = StudyPlan(spec, paths, design, runs=runs, seed=seed,
                      kind=method, settings=settings, chunk_runs=chunk_runs or CHUNK_RUNS)
     study = Study(plan, scenario, out=out, resume=resume, quiet=quiet)
     tally = study.run(workers=workers, dask=dask)
