@@ -88,6 +88,8 @@ class CheckpointStore:
         stored: dict[str, Any] = record.get("study", {})
         wanted = json.loads(json.dumps(self.plan.describe(), default=str))
         differ = [key for key in wanted if stored.get(key) != wanted[key]] or ["format"]
+        if "kind" in differ:  # another command altogether: the rest differs as a matter of course
+            differ = ["kind"]
         shown = ", ".join(_difference(key, stored.get(key), wanted[key]) for key in differ)
         raise StudyMismatch(
             f"{self.directory}: holds a different study ({shown}); resume with the "
@@ -128,9 +130,11 @@ class CheckpointStore:
 
 
 def _difference(key: str, stored: Any, wanted: Any) -> str:
+    """One difference, short enough for a one-line error."""
+    shown = f"{key}: {stored} there, {wanted} now"
     if key.endswith("sha256"):
         return f"{key.removesuffix('_sha256')} differs"
-    return f"{key}: {stored} there, {wanted} now"
+    return shown if len(shown) <= 120 else f"{key} differ"
 
 
 def publish(directory: Path, writers: dict[str, Callable[[Path], None]]) -> None:

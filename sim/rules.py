@@ -11,7 +11,7 @@ Both read only last month's levels, so the update stays synchronous.
   Granovetter (1978) and Watts (2002): climb when the tie-weighted share of partners at
   or above the next rung reaches the state's threshold. Deterministic.
 
-See docs/rules.md for the equations.
+See docs/model.md, section "Decision rules", for the equations.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ __all__ = [
 # A share within this much of a threshold counts as reaching it: the tie-weighted sum of
 # k partners' weights 1/d can fall one rounding step short of the exact fraction k/d.
 SHARE_TOLERANCE = 1e-9
+
 
 def draw_thresholds(spec: ThresholdSpec, own: list[float | None], replicates: int,
                     rng: np.random.Generator) -> np.ndarray:

@@ -126,6 +126,8 @@ def test_checkpoints_of_another_study_are_refused(small, tmp_path):
     changed = load_scenario(SMALL).model_copy(update={"months": 12})
     with pytest.raises(StudyMismatch, match="scenario differs"):
         CheckpointStore(tmp_path, _plan(changed)).check()
+    with pytest.raises(StudyMismatch, match=r"\(kind: sweep there, sobol now\);"):
+        CheckpointStore(tmp_path, _plan(small, runs=40, kind="sobol")).check()
     with pytest.raises(StudyMismatch, match="not a study directory"):
         CheckpointStore(tmp_path / "elsewhere", _plan(small)).check()
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -186,8 +185,4 @@ class Study:
                  "total_runs": plan.points * plan.runs, "chunks": len(plan.chunk_cells),
                  "chunks_resumed": self.resumed_chunks, "study": plan.describe()} | extra
         writers["manifest.json"] = lambda path: write_json(info, path)
-        try:
-            publish(self.directory, writers)
-        finally:
-            for figure in figures.values():
-                plt.close(figure)
+        publish(self.directory, writers)
