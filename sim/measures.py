@@ -13,6 +13,7 @@ import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -86,7 +87,7 @@ class Outcome:
     """One named outcome: ``name`` as users type it, ``kind`` 'mean' or 'median'."""
 
     name: str
-    kind: str
+    kind: Literal["mean", "median"]
     label: str
 
 

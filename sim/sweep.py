@@ -17,6 +17,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import mesa
 import numpy as np
@@ -30,6 +31,7 @@ from .params import is_integer_path, with_values
 from .scenario import Scenario
 
 __all__ = [
+    "ANALYSIS_STREAM",
     "BLOCK",
     "CHUNK_RUNS",
     "FORMAT",
@@ -49,6 +51,7 @@ FORMAT = 1  # bump when chunk contents change meaning, so old checkpoints are re
 # Streams spawned from the master seed (spawn_key's first entry).
 _DESIGN_STREAM = 0  # sampling of the design (SALib)
 _SIMULATION_STREAM = 1  # replicates of every design point
+ANALYSIS_STREAM = 2  # SALib's bootstrap of confidence intervals
 
 
 def stream_seed(seed: int, stream: int = _DESIGN_STREAM) -> int:
@@ -257,7 +260,7 @@ class _LazyChunks(Sequence[StudyChunk]):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def __getitem__(self, position):  # type: ignore[override]
+    def __getitem__(self, position: int | slice) -> Any:  # a chunk, or a list for a slice
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         return self.plan.chunk(self.indices[position])

@@ -10,14 +10,13 @@ import pandas as pd
 
 from ..design import round_whole_numbers
 from ..sensitivity import METHODS, analyse, sample
-from ..sweep import CHUNK_RUNS, StudyPlan, stream_seed, study_table
+from ..sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
 from ..sweep_plots import sensitivity_figure
 from .common import fail, load_or_fail
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 # Above this share of Monte Carlo noise in an outcome's variance, indices are blurred.
 NOISE_WARNING = 0.05
-_ANALYSIS_STREAM = 2  # SALib's bootstrap of confidence intervals
 
 
 @click.command()
@@ -84,7 +83,7 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
         values = table[outcome.name].to_numpy(float)
         errors = table[f"{outcome.name}_se"].to_numpy(float)
         result = analyse(method, ranges, x, values, errors, seed=stream_seed(
-            seed, _ANALYSIS_STREAM), second_order=second_order, levels=levels,
+            seed, ANALYSIS_STREAM), second_order=second_order, levels=levels,
             outcome=outcome.name)
         indices.append(result.table.assign(mc_noise=result.noise))
         pairs.append(result.second_order)
