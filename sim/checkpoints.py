@@ -23,28 +23,16 @@ from typing import Any
 import numpy as np
 
 from .measures import Tally
+from .results_io import atomic_write_bytes
 from .sweep import StudyPlan
 
-__all__ = ["CheckpointStore", "StudyMismatch", "atomic_write_bytes", "publish"]
+__all__ = ["CheckpointStore", "StudyMismatch", "publish"]
 
 _FIELDS = ("runs", "sums", "squares", "months")
 
 
 class StudyMismatch(ValueError):
     """A directory that holds a different study (or none) than the one asked for."""
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class CheckpointStore:
