@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from sim.checkpoints import CheckpointStore, StudyMismatch
-from sim.design import check_ranges, grid_design, parse_range
+from sim.design import check_ranges, grid_design, parse_range, round_whole_numbers
 from sim.loading import ScenarioError, load_scenario
 from sim.params import ParameterError
 from sim.sweep import StudyPlan, run_study, simulate_study_chunk, study_table
@@ -66,6 +66,13 @@ def test_range_checks_against_the_scenario(small):
     with pytest.raises(ScenarioError, match=r"weights\.social: Input should be less"):
         check("weights.social=0:500:3")
     check("states.KAZ.level=0:3:4", "ties.2.weight=0.5:2:4")
+
+
+def test_sampled_whole_number_parameters_are_rounded(small):
+    sampled = np.array([[1.4, 2.6], [2.5, 0.2], [3.6, 5.5]])
+    rounded = round_whole_numbers(small, ("months", "weights.social"), sampled)
+    assert rounded.tolist() == [[1, 2.6], [2, 0.2], [4, 5.5]]  # half to even, like np.rint
+    assert sampled[0, 0] == 1.4  # the sample SALib analyses is left as it was
 
 
 def test_chunking_does_not_change_the_result(small):
