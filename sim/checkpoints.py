@@ -23,28 +23,16 @@ from typing import Any
 import numpy as np
 
 from .measures import Tally
+from .results_io import atomic_write_bytes
 from .sweep import StudyPlan
 
-__all__ = ["CheckpointStore", "StudyMismatch", "atomic_write_bytes", "publish"]
+__all__ = ["CheckpointStore", "StudyMismatch", "publish"]
 
 _FIELDS = ("runs", "sums", "squares", "months")
 
 
 class StudyMismatch(ValueError):
     """A directory that holds a different study (or none) than the one asked for."""
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary sibling and a rename."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 class CheckpointStore:
@@ -88,6 +76,8 @@ class CheckpointStore:
         stored: dict[str, Any] = record.get("study", {})
         wanted = json.loads(json.dumps(self.plan.describe(), default=str))
         differ = [key for key in wanted if stored.get(key) != wanted[key]] or ["format"]
+        if "kind" in differ:  # another command altogether: the rest differs as a matter of course
+            differ = ["kind"]
         shown = ", ".join(_difference(key, stored.get(key), wanted[key]) for key in differ)
         raise StudyMismatch(
             f"{self.directory}: holds a different study ({shown}); resume with the "
@@ -128,9 +118,11 @@ class CheckpointStore:
 
 
 def _difference(key: str, stored: Any, wanted: Any) -> str:
+    """One difference, short enough for a one-line error."""
+    shown = f"{key}: {stored} there, {wanted} now"
     if key.endswith("sha256"):
         return f"{key.removesuffix('_sha256')} differs"
-    return f"{key}: {stored} there, {wanted} now"
+    return shown if len(shown) <= 120 else f"{key} differ"
 
 
 def publish(directory: Path, writers: dict[str, Callable[[Path], None]]) -> None:

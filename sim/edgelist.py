@@ -7,7 +7,9 @@ repeat a pair add up. Problems are reported with the file and the line.
 
 from __future__ import annotations
 
+import csv
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,8 +65,14 @@ def _shown(path: Path) -> str:
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                           skip_blank_lines=False, skipinitialspace=True)
+        with warnings.catch_warnings():
+            # index_col=False: a first row longer than the header must not silently become
+            # an index column (pandas' default), shifting every label one column left
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
+                               skip_blank_lines=False, skipinitialspace=True, index_col=False)
+    except pd.errors.ParserWarning:
+        raise _long_row(path) from None
     except FileNotFoundError:
         raise EdgeListError(path, "file", "not found (paths are relative to the scenario "
                                           "file that names them)") from None
@@ -80,6 +88,18 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise EdgeListError(path, "file", f"not a valid CSV file: {exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise EdgeListError(path, "file", f"cannot read: {exc}") from None
+
+
+def _long_row(path: Path) -> EdgeListError:
+    """The first row with more fields than the header (pandas only says that there is one)."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        rows = csv.reader(stream, skipinitialspace=True)
+        width = len(next(rows, []))
+        for row in rows:
+            if len(row) > width:
+                return EdgeListError(path, f"line {rows.line_num}",
+                                     f"expected {width} fields, saw {len(row)}")
+    return EdgeListError(path, "file", "a row has more fields than the header")
 
 
 def read_edge_list(path: str | Path) -> EdgeList:

@@ -89,9 +89,10 @@ class DaskExecutor:
     """Chunks on a ``dask.distributed`` cluster: an existing scheduler, or a local one.
 
     ``DaskExecutor("tcp://host:8786")`` connects to a running scheduler (its workers need
-    recsim installed); ``DaskExecutor("local", workers=2)`` starts a LocalCluster bound
-    to 127.0.0.1 only. Close it (or use it as a context manager) to release the cluster.
-    Dask is an optional extra: ``pip install 'recsim[dask]'``.
+    recsim installed, and any edge-list file a scenario names at the same path);
+    ``DaskExecutor("local", workers=2)`` starts a LocalCluster bound to 127.0.0.1 only.
+    Close it (or use it as a context manager) to release the cluster. Dask is an optional
+    extra: ``pip install 'recsim[dask]'``.
     """
 
     def __init__(self, address: str = "local", *, workers: int = 1, processes: bool = True,

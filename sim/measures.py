@@ -13,6 +13,7 @@ import difflib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -47,7 +48,8 @@ _Z95 = 1.959963984540054
 OUTCOME_DOCS: dict[str, str] = {
     "p_de_jure:STATE": (
         "Probability that STATE stands at de jure recognition (level 3) at the horizon. "
-        "Standard error: sqrt(p (1 - p) / (R - 1)) from R runs."
+        "Defined for the states named in [states], not for a [population]'s anonymous "
+        "states. Standard error: sqrt(p (1 - p) / (R - 1)) from R runs."
     ),
     "n_de_jure": (
         "Expected number of states at de jure recognition at the horizon (all actors, the "
@@ -85,7 +87,7 @@ class Outcome:
     """One named outcome: ``name`` as users type it, ``kind`` 'mean' or 'median'."""
 
     name: str
-    kind: str
+    kind: Literal["mean", "median"]
     label: str
 
 
@@ -94,12 +96,15 @@ def _central_asia(scenario: Scenario) -> list[int]:
 
 
 def outcome_catalogue(scenario: Scenario) -> tuple[Outcome, ...]:
-    """Every outcome defined for this scenario's roster: means first, then medians."""
-    states = scenario.state_ids
+    """Every outcome defined for this scenario's roster: means first, then medians.
+
+    Per-state outcomes exist for the states named in ``[states]``; the anonymous states
+    of a ``[population]`` have none (there could be 100,000 of them).
+    """
     n_ca = len(_central_asia(scenario))
     items = [
-        Outcome(f"p_de_jure:{s}", "mean", f"P({scenario.states[s].name} de jure at horizon)")
-        for s in states
+        Outcome(f"p_de_jure:{state}", "mean", f"P({spec.name} de jure at horizon)")
+        for state, spec in scenario.states.items()
     ]
     items.append(Outcome("n_de_jure", "mean", "De jure recognisers at horizon (mean)"))
     if n_ca:
@@ -119,7 +124,7 @@ def outcome_catalogue(scenario: Scenario) -> tuple[Outcome, ...]:
 def select_outcomes(scenario: Scenario, names: Sequence[str]) -> tuple[Outcome, ...]:
     """The named outcomes, or :class:`OutcomeError` with a close match or the reason."""
     catalogue = {o.name: o for o in outcome_catalogue(scenario)}
-    if list(names) == ["all"]:
+    if "all" in names:
         return tuple(catalogue.values())
     chosen = []
     for name in names:
@@ -132,6 +137,9 @@ def select_outcomes(scenario: Scenario, names: Sequence[str]) -> tuple[Outcome, 
 
 def _why_not(scenario: Scenario, name: str, known: list[str]) -> str:
     family, _, arg = name.partition(":")
+    if family == "p_de_jure" and arg and scenario.population is not None:
+        return (f"outcome {name!r}: per-state outcomes need states named in [states]; "
+                f"scenario {scenario.name!r} has a [population] (use n_de_jure)")
     if family == "p_de_jure" and arg:
         return f"outcome {name!r}: no state {arg!r} in scenario {scenario.name!r}"
     if family == "months_to_ca" and arg:

@@ -108,7 +108,11 @@ def _checked(data: Any, path: str) -> Any:
         kind = "a table" if isinstance(value, Mapping) else "a list"
         raise ParameterError(f"parameter {path!r} is {kind}, not a number{_example(value, path)}")
     kind = "true/false switch" if isinstance(value, bool) else type(value).__name__
-    raise ParameterError(f"parameter {path!r} is not numeric (it holds a {kind}: {value!r})")
+    hint = ""
+    if path.endswith(".at") and isinstance(value, str):  # a shock's month, 'YYYY-MM'
+        hint = "; to vary it, write it in the scenario as a month index (0 = start month)"
+    raise ParameterError(
+        f"parameter {path!r} is not numeric (it holds a {kind}: {value!r}){hint}")
 
 
 def check_path(scenario: Scenario, path: str) -> None:

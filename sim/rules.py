@@ -42,6 +42,7 @@ __all__ = [
 # k partners' weights 1/d can fall one rounding step short of the exact fraction k/d.
 SHARE_TOLERANCE = 1e-9
 
+
 def draw_thresholds(spec: ThresholdSpec, own: list[float | None], replicates: int,
                     rng: np.random.Generator) -> np.ndarray:
     """Thresholds (n states x replicates): a state's own value, else drawn from ``spec``.

@@ -1,23 +1,23 @@
 """Studies over many design points: each point a scenario variant, each run R times.
 
-A study is a design (a matrix of parameter values, one row per design point) applied to a
-base scenario. The work is cut into cells (one design point, at most ``BLOCK`` replicates)
-and cells into chunks of about ``CHUNK_RUNS`` runs. Cell (d, b) always draws from
-``SeedSequence(seed, spawn_key=(1, d, b))``, and chunks depend only on the plan, so the
-result is the same whatever the executor, the number of workers, or how often the study
-was interrupted and resumed. Each chunk returns a :class:`~sim.measures.Tally`; tallies
-are integer sums, so combining them is exact.
+A study is a design (a matrix of parameter values, one row per design point; see
+sim/design.py) applied to a base scenario. The work is cut into cells (one design point,
+at most ``BLOCK`` replicates) and cells into chunks of about ``CHUNK_RUNS`` runs. Cell
+(d, b) always draws from ``SeedSequence(seed, spawn_key=(1, d, b))``, and chunks depend
+only on the plan, so the result is the same whatever the executor, the number of
+workers, or how often the study was interrupted and resumed. Each chunk returns a
+:class:`~sim.measures.Tally`; tallies are integer sums, so combining them is exact.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import mesa
 import numpy as np
@@ -27,20 +27,17 @@ from .ensemble import ChunkTask, simulate_chunk
 from .executors import Executor, SerialExecutor
 from .loading import scenario_hash
 from .measures import Outcome, Tally, estimates, outcome_catalogue, tally_runs
-from .params import ParameterError, check_path, is_integer_path, with_values
+from .params import is_integer_path, with_values
 from .scenario import Scenario
 
 __all__ = [
+    "ANALYSIS_STREAM",
     "BLOCK",
     "CHUNK_RUNS",
     "FORMAT",
-    "Range",
     "StudyChunk",
     "StudyPlan",
-    "check_ranges",
     "combine",
-    "grid_design",
-    "parse_range",
     "run_study",
     "simulate_study_chunk",
     "stream_seed",
@@ -54,81 +51,13 @@ FORMAT = 1  # bump when chunk contents change meaning, so old checkpoints are re
 # Streams spawned from the master seed (spawn_key's first entry).
 _DESIGN_STREAM = 0  # sampling of the design (SALib)
 _SIMULATION_STREAM = 1  # replicates of every design point
+ANALYSIS_STREAM = 2  # SALib's bootstrap of confidence intervals
 
 
 def stream_seed(seed: int, stream: int = _DESIGN_STREAM) -> int:
     """A nonzero 32-bit seed for a library that wants an int, derived from the master seed."""
     state = np.random.SeedSequence(seed, spawn_key=(stream,)).generate_state(1)[0]
     return int(state) + 1
-
-
-@dataclass(frozen=True)
-class Range:
-    """A parameter's range: ``path`` from ``low`` to ``high`` (``steps`` values on a grid)."""
-
-    path: str
-    low: float
-    high: float
-    steps: int | None = None
-
-    def grid(self) -> np.ndarray:
-        return np.linspace(self.low, self.high, self.steps or 2)
-
-
-def parse_range(text: str, *, with_steps: bool) -> Range:
-    """Parse ``PATH=LO:HI:STEPS`` (grid) or ``PATH=LO:HI`` (sampling range)."""
-    form = "PATH=LO:HI:STEPS" if with_steps else "PATH=LO:HI"
-    path, sep, spec = text.partition("=")
-    parts = spec.split(":")
-    if not sep or not path or len(parts) != 2 + with_steps:
-        raise ParameterError(f"{text!r}: expected {form}, e.g. "
-                             + ("'weights.social=2:6:5'" if with_steps else "'weights.social=2:6'"))
-    try:
-        low, high = float(parts[0]), float(parts[1])
-    except ValueError:
-        raise ParameterError(f"{text!r}: LO and HI must be numbers") from None
-    if not (np.isfinite(low) and np.isfinite(high)):
-        raise ParameterError(f"{text!r}: LO and HI must be finite")
-    if low >= high:
-        raise ParameterError(f"{text!r}: LO must be below HI")
-    steps = None
-    if with_steps:
-        if not parts[2].strip().isdigit():
-            raise ParameterError(f"{text!r}: STEPS must be a whole number of at least 2")
-        steps = int(parts[2])
-        if steps < 2:
-            raise ParameterError(f"{text!r}: STEPS must be at least 2 (got {steps})")
-    return Range(path.strip(), low, high, steps)
-
-
-def check_ranges(scenario: Scenario, ranges: Sequence[Range], *, integral_grid: bool) -> None:
-    """Every path names a number, appears once, and every value it will take is valid.
-
-    For a grid each value is checked; for sampling both ends are. Whole-number fields
-    (levels, months) need whole grid values when ``integral_grid``.
-    """
-    seen = set()
-    for item in ranges:
-        if item.path in seen:
-            raise ParameterError(f"parameter {item.path!r} is given twice")
-        seen.add(item.path)
-        check_path(scenario, item.path)
-        values = item.grid() if item.steps else np.array([item.low, item.high])
-        if is_integer_path(scenario, item.path):
-            if integral_grid and not all(float(v).is_integer() for v in values):
-                shown = ", ".join(f"{v:g}" for v in values)
-                raise ParameterError(
-                    f"parameter {item.path!r} takes whole numbers, but the grid gives {shown}; "
-                    f"choose STEPS so that (HI - LO) / (STEPS - 1) is whole")
-            values = np.rint(values)
-        for value in values:
-            with_values(scenario, {item.path: float(value)})
-
-
-def grid_design(ranges: Sequence[Range]) -> np.ndarray:
-    """Full factorial design: every combination of the grid values, last parameter fastest."""
-    axes = [r.grid() for r in ranges]
-    return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, len(ranges))
 
 
 @dataclass(frozen=True)
@@ -225,7 +154,19 @@ class StudyPlan:
         return [list(range(start, min(start + per_chunk, n))) for start in range(0, n, per_chunk)]
 
     def chunk_runs_of(self, index: int) -> int:
+        """Runs simulated by chunk ``index``."""
         return sum(self.cells[c][2] for c in self.chunk_cells[index])
+
+    def point_scenario(self, point: int) -> Scenario:
+        """The validated scenario of one design point (or :class:`~sim.loading.ScenarioError`)."""
+        return with_values(self.scenario, dict(zip(self.paths, self.design[point], strict=True)))
+
+    def check_points(self) -> None:
+        """Raise :class:`~sim.loading.ScenarioError` for the first design point that is not
+        a valid scenario (values valid alone can clash, e.g. a low bound above a high one),
+        so that a study fails before it starts rather than halfway."""
+        for point in range(self.points):
+            self.point_scenario(point)
 
     def chunk(self, index: int) -> StudyChunk:
         cells = [self.cells[c] for c in self.chunk_cells[index]]
@@ -241,6 +182,7 @@ class StudyPlan:
         )
 
     def chunk_points(self, index: int) -> np.ndarray:
+        """Design point of each cell of chunk ``index``: its rows in the study's tally."""
         return np.array([self.cells[c][0] for c in self.chunk_cells[index]], dtype=np.int64)
 
     def describe(self) -> dict[str, object]:
@@ -262,10 +204,12 @@ class StudyPlan:
         }
 
     def fingerprint(self) -> str:
+        """SHA-256 of :meth:`describe`: equal exactly when two plans give the same result."""
         text = json.dumps(self.describe(), sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
     def empty_tally(self) -> Tally:
+        """A zero tally with one row per design point."""
         n_mean = sum(o.kind == "mean" for o in self.outcomes)
         return Tally.zeros(self.points, n_mean, len(self.outcomes) - n_mean, self.width)
 
@@ -316,7 +260,7 @@ class _LazyChunks(Sequence[StudyChunk]):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def __getitem__(self, position):  # type: ignore[override]
+    def __getitem__(self, position: int | slice) -> Any:  # a chunk, or a list for a slice
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         return self.plan.chunk(self.indices[position])

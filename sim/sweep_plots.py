@@ -1,4 +1,8 @@
-"""Figures of sweeps and sensitivity analyses. Functions take tables and return figures."""
+"""Figures of sweeps and sensitivity analyses. Functions take tables and return figures.
+
+Figures are made without pyplot, so a study plotting dozens of outcomes never piles them up
+in pyplot's registry; they are freed with the last reference.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,9 @@ import math
 from collections.abc import Sequence
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -44,7 +45,8 @@ def sweep_figure(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *,
     multiples of lines (one panel per combination of the others) beyond."""
     fixed_horizon = "months" not in paths
     if len(paths) == 1:
-        fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
+        fig = Figure(figsize=(7.5, 4.8), layout="constrained")
+        ax = fig.subplots()
         _line(ax, table, paths[0], outcome, colour="#C44E52", label="estimate",
               limits=limits)
         _frame(ax, table, outcome, limits, note=fixed_horizon, line=fixed_horizon)
@@ -73,7 +75,7 @@ def _upper(table: pd.DataFrame, outcome: Outcome, limits: tuple[float, float | N
     return max(float(high.max()), 1.0)
 
 
-def _frame(ax: plt.Axes, table: pd.DataFrame, outcome: Outcome,
+def _frame(ax: Axes, table: pd.DataFrame, outcome: Outcome,
            limits: tuple[float, float | None], *, note: bool = True, line: bool = True) -> None:
     """Y range and label; for months, mark the (fixed) horizon that censors the median."""
     low, high = limits[0], _upper(table, outcome, limits)
@@ -88,8 +90,8 @@ def _frame(ax: plt.Axes, table: pd.DataFrame, outcome: Outcome,
             fontsize=7, color="0.3")
 
 
-def _line(ax: plt.Axes, table: pd.DataFrame, path: str, outcome: Outcome, *, colour: str,
-          label: str | None, limits: tuple[float, float | None]) -> None:
+def _line(ax: Axes, table: pd.DataFrame, path: str, outcome: Outcome, *, colour: str,
+          label: str | None, limits: tuple[float, float | None], width: float = 1.8) -> None:
     data = table.sort_values(path)
     x = data[path].to_numpy(float)
     y = data[outcome.name].to_numpy(float)
@@ -97,7 +99,8 @@ def _line(ax: plt.Axes, table: pd.DataFrame, path: str, outcome: Outcome, *, col
     low, high = limits[0], limits[1] if limits[1] is not None else np.inf
     ax.fill_between(x, np.clip(y - _BAND * se, low, high), np.clip(y + _BAND * se, low, high),
                     color=colour, alpha=0.2, linewidth=0)
-    ax.plot(x, y, color=colour, marker="o", markersize=3.5, linewidth=1.8, label=label)
+    ax.plot(x, y, color=colour, marker="o", markersize=1.9 * width, linewidth=width,
+            label=label)
     ax.grid(True, alpha=0.3)
 
 
@@ -107,8 +110,9 @@ def _heatmap(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, sce
     grid = table.pivot_table(index=y_path, columns=x_path, values=outcome.name)
     errors = table.pivot_table(index=y_path, columns=x_path, values=f"{outcome.name}_se")
     nx, ny = grid.shape[1], grid.shape[0]
-    fig, ax = plt.subplots(figsize=(min(4 + 0.75 * nx, 13), min(2.8 + 0.5 * ny, 10)),
-                           layout="constrained")
+    fig = Figure(figsize=(min(4 + 0.75 * nx, 13), min(2.8 + 0.5 * ny, 10)),
+                 layout="constrained")
+    ax = fig.subplots()
     image = ax.imshow(grid.to_numpy(float), origin="lower", aspect="auto", cmap="viridis",
                       vmin=limits[0], vmax=limits[1] if limits[1] is not None else None)
     _ticks(ax.set_xticks, grid.columns)
@@ -133,7 +137,7 @@ def _ticks(set_ticks, values: pd.Index, most: int = 12) -> None:
     set_ticks(positions, [f"{values[i]:.3g}" for i in positions])
 
 
-def _annotate(ax: plt.Axes, image, values: np.ndarray, errors: np.ndarray,
+def _annotate(ax: Axes, image, values: np.ndarray, errors: np.ndarray,
               outcome: Outcome) -> None:
     digits = 0 if outcome.name.startswith("months_") else 2
     for (row, col), value in np.ndenumerate(values):
@@ -157,20 +161,24 @@ def _facets(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, scen
         raise ValueError(f"{len(combos)} panels are too many to plot (at most {MAX_PANELS})")
     cols = min(len(combos), 4 if len(combos) > 9 else 3)
     rows = math.ceil(len(combos) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols + 1.5, 2.7 * rows + 1.2),
-                             sharex=True, sharey=True, squeeze=False, layout="constrained")
+    fig = Figure(figsize=(3.4 * cols + 1.5, 2.7 * rows + 1.2), layout="constrained")
+    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
     shades = sorted(table[colour_path].unique())
-    palette = plt.get_cmap("viridis")(np.linspace(0.0, 0.85, len(shades)))
+    palette = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(shades)))
+    # each line is drawn thinner than the one before, so lines that coincide stay visible
+    widths = np.linspace(3.2, 1.3, len(shades)) if len(shades) > 1 else [1.8]
     for ax, combo in zip(axes.flat, combos, strict=False):
         mask = np.logical_and.reduce([table[p] == v for p, v in zip(facet_paths, combo,
                                                                       strict=True)])
         subset = table[mask]
-        for shade, colour in zip(shades, palette, strict=True):
+        for shade, colour, width in zip(shades, palette, widths, strict=True):
             _line(ax, subset[subset[colour_path] == shade], x_path, outcome, colour=colour,
-                  label=f"{shade:g}", limits=limits)
+                  label=f"{shade:g}", limits=limits, width=width)
         ax.set_title(", ".join(f"{p} = {v:g}" for p, v in zip(facet_paths, combo, strict=True)),
                      fontsize=8)
         _frame(ax, table, outcome, limits, note=False, line="months" not in paths)
+        if outcome.name.startswith("months_"):
+            _panel_horizon(ax, subset, x_path, facet_paths, combo)
     for ax in axes.flat[len(combos):]:
         ax.set_visible(False)
     for ax in axes.flat:
@@ -179,11 +187,23 @@ def _facets(table: pd.DataFrame, paths: Sequence[str], outcome: Outcome, *, scen
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, title=colour_path, loc="outside right upper", fontsize=8,
                title_fontsize=8, frameon=False)
-    months = outcome.name.startswith("months_") and "months" not in paths
+    months = outcome.name.startswith("months_") and colour_path != "months"
     horizon = "; dotted line: horizon" if months else ""
     fig.suptitle(_title(outcome, scenario, runs) + f"  (bands: ±1.96 s.e.{horizon})",
                  fontsize=11)
     return fig
+
+
+def _panel_horizon(ax: Axes, subset: pd.DataFrame, x_path: str, facet_paths: Sequence[str],
+                   combo: tuple[float, ...]) -> None:
+    """Mark a panel's own horizon when the horizon is swept: flat when it is the panel's,
+    the diagonal when it is on the x axis."""
+    style = {"color": "0.4", "linestyle": ":", "linewidth": 1.2}
+    if "months" in facet_paths:
+        ax.axhline(combo[list(facet_paths).index("months")], **style)
+    elif x_path == "months":
+        x = np.sort(subset["months"].unique())
+        ax.plot(x, x, **style)
 
 
 def sensitivity_figure(table: pd.DataFrame, outcome: Outcome, *, method: str, noise: float,
@@ -203,13 +223,20 @@ def sensitivity_figure(table: pd.DataFrame, outcome: Outcome, *, method: str, no
         xlabel = f"Elementary effect: change in {outcome.name} across the parameter's range"
         noise_label = f"mu* from Monte Carlo noise alone ({noise:.3g})"
     k = len(order)
-    fig, ax = plt.subplots(figsize=(8.5, 1.6 + 0.55 * k), layout="constrained")
+    fig = Figure(figsize=(8.5, 1.6 + 0.55 * k), layout="constrained")
+    ax = fig.subplots()
     y = np.arange(k)
     height = 0.38
     for offset, (column, conf, label, colour) in zip((height / 2, -height / 2), bars,
                                                       strict=True):
-        xerr = order[conf].to_numpy(float) if conf else None
-        ax.barh(y + offset, order[column].to_numpy(float), height=height, xerr=xerr,
+        values = order[column].to_numpy(float)
+        xerr = None
+        if conf:
+            half = order[conf].to_numpy(float)
+            # mu* is a mean of absolute values: its interval stops at 0
+            below = np.minimum(half, np.maximum(values, 0.0)) if column == "mu_star" else half
+            xerr = np.vstack([below, half])
+        ax.barh(y + offset, values, height=height, xerr=xerr,
                 color=colour, label=label, error_kw={"elinewidth": 1, "capsize": 2})
     ax.axvline(0, color="black", linewidth=0.8)
     if math.isfinite(noise):
@@ -218,8 +245,9 @@ def sensitivity_figure(table: pd.DataFrame, outcome: Outcome, *, method: str, no
     ax.set_xlabel(xlabel)
     ax.grid(True, axis="x", alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()  # noise line first, then the bars
-    order = [1, 0, 2] if len(handles) == 3 else list(range(len(handles)))
-    fig.legend([handles[i] for i in order], [labels[i] for i in order],
+    # two columns filled column by column: the bars side by side, the noise line below
+    shown = [1, 0, 2] if len(handles) == 3 else list(range(len(handles)))
+    fig.legend([handles[i] for i in shown], [labels[i] for i in shown],
                loc="outside lower center", ncols=2, fontsize=8, frameon=False)
     name = "Sobol'" if method == "sobol" else "Morris"
     fig.suptitle(f"{name} sensitivity of {outcome.name}: {outcome.label}\n"

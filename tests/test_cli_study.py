@@ -204,3 +204,55 @@ def test_sensitivity_bad_input(tmp_path):
         assert result.exit_code == 2, result.output
         assert message in result.output
         assert not out.exists()
+
+
+POPULATION = """
+name = "ring"
+months = 12
+[model]
+rule = "threshold"
+[model.threshold]
+distribution = "uniform"
+low = 0.1
+high = 0.5
+[population]
+generator = "watts_strogatz"
+size = 40
+neighbours = 4
+rewire = 0.1
+[adopters]
+random = 2
+"""
+
+
+def test_sweep_of_a_population_measures_the_whole_population(tmp_path):
+    """A population's anonymous states get no per-state outcomes, only the totals."""
+    scenario = tmp_path / "ring.toml"
+    scenario.write_text(POPULATION)
+    assert invoke("outcomes", scenario).output.splitlines() == [
+        "n_de_jure\tDe jure recognisers at horizon (mean)"]
+    out = tmp_path / "out"
+    result = invoke("sweep", scenario, "--grid", "model.threshold.high=0.2:0.5:2", *FAST,
+                    "--out", out)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "sweep.csv")
+    assert list(table.columns) == ["point", "model.threshold.high", "runs", "n_de_jure",
+                                   "n_de_jure_se"]
+    assert table["n_de_jure"].between(2, 40).all()  # the two random adopters stay de jure
+    single = invoke("sweep", scenario, "--grid", "model.threshold.high=0.2:0.5:2",
+                    "--outcome", "p_de_jure:S1", *FAST, "--out", tmp_path / "never")
+    assert single.exit_code == 2 and "need states named in [states]" in single.output
+
+
+def test_design_points_that_clash_are_refused_before_anything_is_written(tmp_path):
+    """Each value is valid alone; together low = 0.4 and high = 0.3 are not."""
+    scenario = tmp_path / "ring.toml"
+    scenario.write_text(POPULATION)
+    out = tmp_path / "never"
+    result = invoke("sweep", scenario, "--grid", "model.threshold.low=0:0.4:2",
+                    "--grid", "model.threshold.high=0.3:0.5:2", *FAST, "--workers", "2",
+                    "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "model.threshold.low = 0.4, model.threshold.high = 0.3" in result.output
+    assert "model.threshold.high: must be at least low" in result.output
+    assert not out.exists()

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim.design import grid_design, parse_range
 from sim.executors import DaskExecutor
 from sim.loading import load_scenario
-from sim.sweep import StudyPlan, grid_design, parse_range, run_study
+from sim.sweep import StudyPlan, run_study
 
 pytest.importorskip("dask.distributed")
 

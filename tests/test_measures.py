@@ -104,6 +104,7 @@ def test_catalogue_and_unknown_outcomes(scenario):
     assert names[:6] == [f"p_de_jure:{s}" for s in STATES]
     assert names[-5:] == [f"months_to_ca:{k}" for k in range(1, 6)]
     assert len(select_outcomes(scenario, ["all"])) == len(names)
+    assert len(select_outcomes(scenario, ["n_de_jure", "all"])) == len(names)
     for bad, message in [("n_dejure", "did you mean 'n_de_jure'"),
                          ("p_de_jure:AFG", "no state 'AFG'"),
                          ("months_to_ca:6", "from 1 to 5"),

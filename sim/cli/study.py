@@ -9,21 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import click
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ..checkpoints import CheckpointStore, StudyMismatch, publish
+from ..design import Range, check_ranges, parse_range
 from ..executors import DaskExecutor, Executor, make_executor
 from ..loading import ScenarioError
-from ..measures import DEFAULT_OUTCOMES, Outcome, OutcomeError, select_outcomes
+from ..measures import DEFAULT_OUTCOMES, Outcome, OutcomeError, Tally, select_outcomes
 from ..params import ParameterError
 from ..results_io import scenario_toml, utc_stamp, write_csv, write_json
 from ..scenario import Scenario
-from ..sweep import Range, StudyPlan, check_ranges, parse_range, run_study
+from ..sweep import StudyPlan, run_study
 from .common import fail, manifest, progress_bar, seed_option
 
-__all__ = ["Study", "outcome_file_name", "parse_ranges", "study_options"]
+__all__ = ["Study", "choose_outcomes", "outcome_file_name", "parse_ranges", "study_options"]
 
 
 def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,6 +101,10 @@ class Study:
                  resume: Path | None, quiet: bool) -> None:
         if out is not None and resume is not None:
             fail("give either --out (a new study) or --resume (an interrupted one), not both")
+        try:
+            plan.check_points()
+        except ScenarioError as exc:
+            fail(f"a design point is not a valid scenario: {exc.lines()[0]}")
         self.plan = plan
         self.source = source
         self.quiet = quiet
@@ -122,8 +126,9 @@ class Study:
                 fail(f"{self.directory}: already exists and is not empty; choose another "
                      f"--out, or continue an interrupted study with --resume {self.directory}")
             self.done = {}
+        self.resumed_chunks = len(self.done)
 
-    def run(self, *, workers: int, dask: str | None) -> Any:
+    def run(self, *, workers: int, dask: str | None) -> Tally:
         """Simulate what is missing (checkpointing each chunk) and return the tally."""
         plan = self.plan
         with self._executor(workers, dask) as executor:
@@ -149,10 +154,6 @@ class Study:
                            f"{self.directory}; rerun the same command with --resume "
                            f"{self.directory} to finish", err=True)
                 raise
-            except ScenarioError as exc:
-                fail(f"a design point is not a valid scenario: {exc.lines()[0]} (finished "
-                     f"chunks are kept in {self.directory})")
-        self.resumed_chunks = len(self.done)
         return tally
 
     @contextlib.contextmanager
@@ -184,8 +185,4 @@ class Study:
                  "total_runs": plan.points * plan.runs, "chunks": len(plan.chunk_cells),
                  "chunks_resumed": self.resumed_chunks, "study": plan.describe()} | extra
         writers["manifest.json"] = lambda path: write_json(info, path)
-        try:
-            publish(self.directory, writers)
-        finally:
-            for figure in figures.values():
-                plt.close(figure)
+        publish(self.directory, writers)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..sweep import CHUNK_RUNS, StudyPlan, grid_design, study_table
+from ..design import grid_design
+from ..sweep import CHUNK_RUNS, StudyPlan, study_table
 from ..sweep_plots import MAX_PANELS, outcome_limits, sweep_figure
 from .common import load_or_fail
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
