@@ -28,7 +28,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/ruff format --check sim tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ensemble.py

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from .ladder import DE_JURE
 
@@ -46,6 +45,7 @@ class PairedDifference:
 
 def _wilson(successes: int, n: int, confidence: float) -> tuple[float, float]:
     """Wilson score interval for one proportion (no continuity correction)."""
+    from scipy.stats import binomtest  # imported here: scipy.stats adds a second to CLI start-up
     ci = binomtest(successes, n).proportion_ci(confidence_level=confidence, method="wilson")
     return float(ci.low), float(ci.high)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import functools
 import hashlib
 import json
 import math
@@ -9,9 +11,9 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .roster import RosterError, roster_of
 from .scenario import Scenario
@@ -39,6 +41,33 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc)
 
 
+@functools.cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every key (field name or alias) of every table a scenario file can hold."""
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in seen:
+                return
+            seen.add(annotation)
+            for name, field in annotation.model_fields.items():
+                names.add(field.alias or name)
+                visit(field.annotation)
+        for arg in get_args(annotation):
+            visit(arg)
+
+    visit(Scenario)
+    return tuple(sorted(names))
+
+
+def _unknown_key(key: Any) -> str:
+    close = difflib.get_close_matches(str(key), _vocabulary(), n=1, cutoff=0.75)
+    hint = f"did you mean '{close[0]}'? " if close else "check the spelling; "
+    return f"unknown key ({hint}see docs/scenarios.md)"
+
+
 def _problems(error: ValidationError) -> list[tuple[str, str]]:
     problems = []
     for item in error.errors():
@@ -49,7 +78,7 @@ def _problems(error: ValidationError) -> list[tuple[str, str]]:
             loc = loc[:-1]
         message = item["msg"].removeprefix("Value error, ")
         if item["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling; see docs/scenarios.md)"
+            message = _unknown_key(loc[-1] if loc else "")
         elif item["type"] == "missing":
             message = "required key is missing"
         problems.append((_dotted(loc), message))

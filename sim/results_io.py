@@ -126,7 +126,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
                                      delete=False) as handle:
-        handle.write(data)
+        try:
+            handle.write(data)
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
     try:
         os.chmod(handle.name, 0o644)
         os.replace(handle.name, path)

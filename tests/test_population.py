@@ -238,3 +238,9 @@ random = 5
     curve = pd.read_csv(out / "curve.csv")
     assert curve["de_jure_mean"].is_monotonic_increasing  # the threshold rule only climbs
     assert (out / "cascade.png").stat().st_size > 10_000
+    from sim.cli.render import draw_run
+    from sim.results_dir import read_run_dir
+
+    axes = draw_run(read_run_dir(out))["cascade"].axes[0]
+    assert "of 500" in axes.get_ylabel()  # the roster is the population, not [states]
+    assert axes.get_ylim()[1] >= 500

@@ -42,7 +42,7 @@ def draw_run(data: RunData) -> dict[str, Figure]:
     scenario, title = data.scenario, data.name
     drawers: dict[str, Callable[[], Figure]] = {
         "cascade": lambda: cascade_figure(data.curve, title=title,
-                                          n_states=len(scenario.states), runs=data.n_runs),
+                                          n_states=len(data.summary), runs=data.n_runs),
         "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
         "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
     }
