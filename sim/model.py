@@ -16,7 +16,6 @@ from .shocks import ShockEngine
 __all__ = ["RecognitionModel", "de_facto_count", "de_jure_count"]
 
 
-
 def de_jure_count(model: RecognitionModel) -> np.ndarray:
     """Number of states recognising de jure, per replicate."""
     return (model.levels >= DE_JURE).sum(axis=0, dtype=np.int32)
