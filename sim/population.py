@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .errors import KeyPathError
 from .ladder import TOP
 
 if TYPE_CHECKING:
@@ -36,13 +37,6 @@ _DISTRIBUTION_KEYS = {"fixed": ("value",), "uniform": ("low", "high"), "normal":
 _ANONYMOUS = re.compile(r"^S(0|[1-9][0-9]*)$")
 
 
-def _at(path: tuple[str, ...], message: str) -> ValueError:
-    """A ValueError that tells the scenario loader which key it belongs to."""
-    error = ValueError(message)
-    error.path = path  # type: ignore[attr-defined]
-    return error
-
-
 def _keys_fit(spec: BaseModel, keys: dict[str, tuple[str, ...]], choice: str, what: str,
               optional: tuple[str, ...] = ()) -> None:
     """Keys of other choices must be unset; the choice's own keys set unless optional.
@@ -51,10 +45,10 @@ def _keys_fit(spec: BaseModel, keys: dict[str, tuple[str, ...]], choice: str, wh
     """
     for key in sorted({k for ks in keys.values() for k in ks} - set(keys[choice])):
         if getattr(spec, key) is not None:
-            raise _at((key,), f"not used by {what} = {choice!r}")
+            raise KeyPathError((key,), f"not used by {what} = {choice!r}")
     for key in keys[choice]:
         if key not in optional and getattr(spec, key) is None:
-            raise _at((key,), f"required by {what} = {choice!r}")
+            raise KeyPathError((key,), f"required by {what} = {choice!r}")
 
 
 def anonymous_id(index: int) -> str:
@@ -89,11 +83,11 @@ class Population(_Spec):
         _keys_fit(self, _GENERATOR_KEYS, self.generator, "generator")
         size = self.size or 0
         if self.mean_degree is not None and self.mean_degree > size - 1:
-            raise _at(("mean_degree",), f"must be at most size - 1 = {size - 1}")
+            raise KeyPathError(("mean_degree",), f"must be at most size - 1 = {size - 1}")
         if self.neighbours is not None and self.neighbours >= size:
-            raise _at(("neighbours",), f"must be less than size ({size})")
+            raise KeyPathError(("neighbours",), f"must be less than size ({size})")
         if self.attach is not None and self.attach >= size:
-            raise _at(("attach",), f"must be less than size ({size})")
+            raise KeyPathError(("attach",), f"must be less than size ({size})")
         return self
 
     def generated_ids(self) -> tuple[str, ...] | None:
@@ -132,7 +126,7 @@ class ThresholdSpec(_Spec):
                   optional=("value", "low", "high"))
         low, high = self.bounds()
         if low > high:
-            raise _at(("high",), f"must be at least low ({low})")
+            raise KeyPathError(("high",), f"must be at least low ({low})")
         return self
 
     def bounds(self) -> tuple[float, float]:
@@ -159,46 +153,51 @@ def check_scenario(scenario: Scenario) -> None:
     """
     population, network = scenario.population, scenario.network
     if population is None and not scenario.states:
-        raise _at(("states",), "required: at least one [states.ID] table, or a [population]")
+        raise KeyPathError(("states",),
+                           "required: at least one [states.ID] table, or a [population]")
     if population is not None:
         _check_population(scenario, population)
     n_states = len(scenario.states) if population is None else population.size
     for index, state in enumerate(scenario.adopters.states):
         known = state in scenario.states if population is None else population.may_hold(state)
         if not known:
-            raise _at(("adopters", "states", index), f"unknown state {state!r}")
+            raise KeyPathError(("adopters", "states", index), f"unknown state {state!r}")
     if n_states is not None and scenario.adopters.random > n_states:
-        raise _at(("adopters", "random"), f"more than the {n_states} states of the scenario")
+        raise KeyPathError(("adopters", "random"),
+                           f"more than the {n_states} states of the scenario")
     if scenario.model.rule == "threshold":
         _check_threshold_rule(scenario)
     if network.edges is not None and not network.edges.strip():
-        raise _at(("network", "edges"), "must name a CSV file")
+        raise KeyPathError(("network", "edges"), "must name a CSV file")
 
 
 def _check_population(scenario: Scenario, population: Population) -> None:
     if scenario.states:
-        raise _at(("population",), "give either [states] or a [population], not both")
+        raise KeyPathError(("population",), "give either [states] or a [population], not both")
     if scenario.ties:
-        raise _at(("ties",), "inline ties need named [states]; a population takes its ties "
-                             "from its generator or from [network] edges")
+        raise KeyPathError(("ties",), "inline ties need named [states]; a population takes "
+                                      "its ties from its generator or from [network] edges")
     edges = scenario.network.edges
     if population.generator == "edge_list" and edges is None:
-        raise _at(("network", "edges"), "required by [population] generator = 'edge_list'")
+        raise KeyPathError(("network", "edges"), "required by [population] generator = 'edge_list'")
     if population.generator != "edge_list" and edges is not None:
-        raise _at(("network", "edges"), "a generated population has its own ties; use "
-                                        "[population] generator = 'edge_list' to read a file")
+        raise KeyPathError(("network", "edges"),
+                           "a generated population has its own ties; use "
+                           "[population] generator = 'edge_list' to read a file")
     if scenario.network.directed and population.generator not in ("erdos_renyi", "edge_list"):
-        raise _at(("network", "directed"), f"{population.generator} networks are undirected")
+        raise KeyPathError(("network", "directed"),
+                           f"{population.generator} networks are undirected")
 
 
 def _check_threshold_rule(scenario: Scenario) -> None:
     model = scenario.model
     if model.reversible:
-        raise _at(("model", "reversible"), "the threshold rule only climbs; set it to false")
+        raise KeyPathError(("model", "reversible"),
+                           "the threshold rule only climbs; set it to false")
     spec = model.threshold
     if spec.distribution == "fixed" and spec.value is None:
         missing = [s for s, state in scenario.states.items() if state.threshold is None]
         if scenario.population is not None or missing:
             who = "the population's states" if scenario.population else f"{missing[0]!r}"
-            raise _at(("model", "threshold", "value"),
-                      f"required: {who} have no own threshold (or choose a distribution)")
+            raise KeyPathError(("model", "threshold", "value"),
+                               f"required: {who} have no own threshold (or choose a distribution)")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .errors import KeyPathError
 from .ladder import TOP
 from .population import Adopters, Population, ThresholdSpec, check_scenario
 from .shock_schema import Project, Shock, shock_problem
@@ -155,16 +156,16 @@ class Scenario(_Frozen):
         for index, tie in enumerate(self.ties):
             for key, state in (("from", tie.source), ("to", tie.target)):
                 if state not in self.states:
-                    raise _PathError(("ties", index, key), f"unknown state {state!r}")
+                    raise KeyPathError(("ties", index, key), f"unknown state {state!r}")
             if tie.source == tie.target:
-                raise _PathError(("ties", index, "to"), "a state cannot tie to itself")
+                raise KeyPathError(("ties", index, "to"), "a state cannot tie to itself")
         return self
 
     @model_validator(mode="after")
     def _shocks_known(self) -> Scenario:
         problem = shock_problem(self)
         if problem is not None:
-            raise _PathError(*problem)
+            raise KeyPathError(*problem)
         return self
 
     @property
@@ -184,11 +185,3 @@ class Scenario(_Frozen):
     def month_date(self, month: int) -> date:
         """Calendar month of a month index (0 = the start month)."""
         return add_months(self.start_date, month)
-
-
-class _PathError(ValueError):
-    """A cross-field problem that knows the key path it belongs to."""
-
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.path = path

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from .errors import KeyPathError
 from .ladder import FACTORS, TOP
 
 if TYPE_CHECKING:
@@ -142,16 +143,14 @@ SHOCK_KINDS = tuple(SHOCK_MODELS)
 
 def _parse_shock(value: Any) -> Any:
     """Pick the model from ``kind``, so errors name ``shocks.N.key`` and not a union branch."""
-    from .scenario import _PathError  # here: scenario.py imports this module
-
     if isinstance(value, _Timed):
         return value
     if not isinstance(value, dict):
-        raise _PathError((), "each shock must be a table, written [[shocks]] or {kind = ...}")
+        raise KeyPathError((), "each shock must be a table, written [[shocks]] or {kind = ...}")
     kind = value.get("kind")
     if not isinstance(kind, str) or kind not in SHOCK_MODELS:
         got = "missing" if kind is None else f"unknown kind {kind!r}"
-        raise _PathError(("kind",), f"{got}; expected one of: {', '.join(SHOCK_KINDS)}")
+        raise KeyPathError(("kind",), f"{got}; expected one of: {', '.join(SHOCK_KINDS)}")
     return SHOCK_MODELS[kind].model_validate(value)
 
 
