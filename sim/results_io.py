@@ -30,6 +30,7 @@ __all__ = [
     "default_run_dir",
     "file_sha256",
     "git_commit",
+    "is_taken",
     "package_versions",
     "scenario_toml",
     "utc_stamp",
@@ -99,6 +100,11 @@ def write_json(data: dict[str, Any], path: Path) -> None:
     path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
+def is_taken(target: Path) -> bool:
+    """True if ``target`` exists as a file or a non-empty directory: not ours to write."""
+    return target.exists() and (not target.is_dir() or any(target.iterdir()))
+
+
 @contextlib.contextmanager
 def atomic_directory(target: Path) -> Iterator[Path]:
     """Yield a temporary sibling of ``target``; rename it to ``target`` only on success.
@@ -106,7 +112,7 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     Raises ``FileExistsError`` before doing anything if ``target`` already has contents.
     """
     target = Path(target)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if is_taken(target):
         raise FileExistsError(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))

@@ -24,6 +24,7 @@ from ..results_io import (
     command_line,
     file_sha256,
     git_commit,
+    is_taken,
     package_versions,
     scenario_toml,
     utc_stamp,
@@ -97,7 +98,7 @@ def progress_bar(total: int, *, quiet: bool, unit: str = "run",
 
 
 def _fail_if_taken(target: Path) -> None:
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+    if is_taken(target):
         fail(f"{target}: results directory already exists and is not empty; "
              "choose another --out")
 

@@ -18,7 +18,7 @@ from ..executors import DaskExecutor, Executor, make_executor
 from ..loading import ScenarioError
 from ..measures import DEFAULT_OUTCOMES, Outcome, OutcomeError, Tally, select_outcomes
 from ..params import ParameterError
-from ..results_io import scenario_toml, utc_stamp, write_csv, write_json
+from ..results_io import is_taken, scenario_toml, utc_stamp, write_csv, write_json
 from ..scenario import Scenario
 from ..sweep import StudyPlan, run_study
 from .common import fail, manifest, progress_bar, seed_option
@@ -121,8 +121,7 @@ class Study:
                 fail(f"--resume {exc}")
             self.done = self.store.load()
         else:
-            if self.directory.exists() and (not self.directory.is_dir()
-                                            or any(self.directory.iterdir())):
+            if is_taken(self.directory):
                 fail(f"{self.directory}: already exists and is not empty; choose another "
                      f"--out, or continue an interrupted study with --resume {self.directory}")
             self.done = {}
