@@ -35,12 +35,12 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from sim.ensemble import CHUNK_SIZE, run_ensemble  # noqa: E402
-from sim.loading import load_scenario, scenario_from_dict  # noqa: E402
-from sim.model import RecognitionModel  # noqa: E402
-from sim.outcomes import curve_table, runs_table, summary_table  # noqa: E402
-from sim.reference import simulate_reference  # noqa: E402
-from sim.scenario import Scenario  # noqa: E402
+from sim.engine.ensemble import CHUNK_SIZE, run_ensemble  # noqa: E402
+from sim.engine.reference import simulate_reference  # noqa: E402
+from sim.model.model import RecognitionModel  # noqa: E402
+from sim.results.tables import curve_table, runs_table, summary_table  # noqa: E402
+from sim.scenario.loading import load_scenario, scenario_from_dict  # noqa: E402
+from sim.scenario.schema import Scenario  # noqa: E402
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 MEMORY_MODES = ("engine", "engine+tables", "reference")

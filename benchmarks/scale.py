@@ -30,7 +30,7 @@ CASES = {
 
 
 def _scenario(states: int, months: int):
-    from sim.loading import scenario_from_dict
+    from sim.scenario.loading import scenario_from_dict
 
     return scenario_from_dict({
         "name": f"scale_{states}",
@@ -49,7 +49,7 @@ def _peak_megabytes() -> float:
 
 def run_case(name: str) -> None:
     """Run one case in this process and print its figures on one line."""
-    from sim.ensemble import run_ensemble
+    from sim.engine.ensemble import run_ensemble
 
     case = CASES[name]
     started = time.perf_counter()

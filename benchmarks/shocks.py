@@ -11,8 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-from sim.ensemble import run_ensemble
-from sim.loading import load_scenario
+from sim.engine.ensemble import run_ensemble
+from sim.scenario.loading import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -1,4 +1,16 @@
-"""recsim: agent-based simulation of diplomatic recognition cascades (Mesa 3)."""
+"""recsim: agent-based simulation of diplomatic recognition cascades (Mesa 3).
+
+The package is layered; a module imports its own layer and those below, never above
+(tests/test_architecture.py checks it):
+
+* :mod:`sim.scenario`: the typed description of a world and its files;
+* :mod:`sim.model`: the Mesa model, its agents, rules and shocks;
+* :mod:`sim.engine`: ensembles of many runs and the executors that run them;
+* :mod:`sim.study` and :mod:`sim.results`: studies over parameters; result tables,
+  directories, comparisons and reports;
+* :mod:`sim.plots`: figures from result data;
+* :mod:`sim.cli`: the ``recsim`` command line, which alone writes files.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.loading import scenario_from_dict
-from sim.scenario import Scenario
+from sim.scenario.loading import scenario_from_dict
+from sim.scenario.schema import Scenario
 
 
 def tiny(states: dict[str, dict[str, Any]], ties: list[dict[str, Any]] | None = None,

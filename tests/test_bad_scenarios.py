@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
-from sim.loading import load_scenario
+from sim.scenario.loading import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.compare import COMPARISON_COLUMNS
-from sim.results_dir import RUN_FILES, read_run_dir
+from sim.results.compare import COMPARISON_COLUMNS
+from sim.results.directory import RUN_FILES, read_run_dir
 
 TINY = Path(__file__).parent / "data" / "tiny.toml"
 FIGURES = ("cascade.png", "timing.png", "order.png", "map.png")

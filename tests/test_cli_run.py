@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sim.cli import cli, main
 
-RUN_MODULE = importlib.import_module("sim.cli.run")  # `sim.cli.run` is also the command
+ENSEMBLE = importlib.import_module("sim.engine.ensemble")  # commands import it when they run
 
 # no map.png: the small scenario has no coordinates; no shocks.png: it has no shocks
 FILES = ["manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet",
@@ -159,12 +159,12 @@ def test_existing_results_directory_is_not_overwritten(tmp_path, small, capsys):
 
 
 def test_failure_while_writing_leaves_no_directory(tmp_path, small, monkeypatch):
-    import sim.cli.common as common
+    import sim.cli.saving as saving
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(common, "write_parquet", broken)
+    monkeypatch.setattr(saving, "write_parquet", broken)
     out = tmp_path / "half"
     result = _run(small, "--runs", 10, "--out", out)
     assert isinstance(result.exception, RuntimeError), result.output
@@ -175,12 +175,12 @@ def test_failure_while_writing_leaves_no_directory(tmp_path, small, monkeypatch)
 
 def test_disk_error_while_writing_is_one_line_and_leaves_nothing(tmp_path, small, monkeypatch,
                                                                  capsys):
-    import sim.cli.common as common
+    import sim.cli.saving as saving
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(common, "write_parquet", full)
+    monkeypatch.setattr(saving, "write_parquet", full)
     out = tmp_path / "half"
     err = _main_error(["run", str(small), "--runs", "10", "--out", str(out)], capsys)
     assert err == f"error: {out}: cannot write results (No space left on device); " \
@@ -205,7 +205,7 @@ def no_simulation(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("simulated before checking --out")
 
-    monkeypatch.setattr(RUN_MODULE, "run_ensemble", refuse)
+    monkeypatch.setattr(ENSEMBLE, "run_ensemble", refuse)
 
 
 @pytest.mark.parametrize(
@@ -260,7 +260,7 @@ def test_operating_system_errors_become_one_line(small, capsys, monkeypatch):
     def unreadable(*args, **kwargs):
         raise OSError(errno.EIO, "Input/output error", "some/file")
 
-    monkeypatch.setattr(RUN_MODULE, "run_ensemble", unreadable)
+    monkeypatch.setattr(ENSEMBLE, "run_ensemble", unreadable)
     err = _main_error(["run", str(small), "--runs", "5"], capsys)
     assert err == "error: some/file: Input/output error\n"
 

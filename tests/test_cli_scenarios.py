@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.loading import load_scenario
+from sim.scenario.loading import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sim.checkpoints import CheckpointStore
 from sim.cli import cli, main
+from sim.study.checkpoints import CheckpointStore
 
 SMALL = str(Path(__file__).resolve().parent / "data" / "study_small.toml")
 GRID = ["--grid", "weights.social=2:6:3", "--grid", "states.KAZ.level=1:2:2"]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.compare import ScenarioOutcome, comparison_table, paired_difference
+from sim.results.compare import ScenarioOutcome, comparison_table, paired_difference
 
 Z = 1.959963984540054  # 97.5% normal quantile
 

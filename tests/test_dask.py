@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.design import grid_design, parse_range
-from sim.executors import DaskExecutor
-from sim.loading import load_scenario
-from sim.sweep import StudyPlan, run_study
+from sim.engine.dask_cluster import DaskExecutor
+from sim.scenario.loading import load_scenario
+from sim.study.design import grid_design, parse_range
+from sim.study.sweep import StudyPlan, run_study
 
 pytest.importorskip("dask.distributed")
 

@@ -14,13 +14,20 @@ import pytest
 from click.testing import CliRunner
 from scipy.special import expit
 
-import sim.ensemble as ensemble
-from sim.agents import _pick_rows, logistic
+import sim.engine.ensemble as ensemble
 from sim.cli import cli
-from sim.ensemble import CHUNK_SIZE, EnsembleResult, plan_chunks, run_ensemble, simulate_chunk
-from sim.executors import ProcessExecutor
-from sim.loading import load_scenario, scenario_from_dict
-from sim.scenario import Scenario
+from sim.engine.ensemble import (
+    CHUNK_SIZE,
+    EnsembleResult,
+    plan_chunks,
+    run_ensemble,
+    simulate_chunk,
+)
+from sim.engine.process import ProcessExecutor
+from sim.model.agents import _pick_rows
+from sim.model.hazards import logistic
+from sim.scenario.loading import load_scenario, scenario_from_dict
+from sim.scenario.schema import Scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 RUNS = CHUNK_SIZE + 1000  # two chunks, the second one short

@@ -9,23 +9,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ensemble import run_ensemble
-from sim.loading import load_scenario, scenario_from_dict
-from sim.outcomes import curve_table, runs_table, summary_table
+from sim.engine.ensemble import run_ensemble
 from sim.plots import (
     cascade_figure,
     comparison_figure,
     curves_figure,
-    featured_states,
     map_figure,
     order_figure,
-    percent,
     shocks_figure,
     timing_figure,
 )
 from sim.plots.order import before_matrix
 from sim.plots.shocks import de_jure_by_month, response_after
 from sim.plots.timing import period_width, timing_shares
+from sim.results.selection import featured_states, percent
+from sim.results.tables import curve_table, runs_table, summary_table
+from sim.scenario.loading import load_scenario, scenario_from_dict
 
 TINY = Path(__file__).parent / "data" / "tiny.toml"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.ensemble import EnsembleResult, run_ensemble
-from sim.ladder import DE_FACTO, DE_JURE
-from sim.loading import load_scenario
+from sim.engine.ensemble import EnsembleResult, run_ensemble
+from sim.scenario.ladder import DE_FACTO, DE_JURE
+from sim.scenario.loading import load_scenario
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 REQUIRED = ("baseline", "china_first", "gulf_first", "iskp_attack_tapi", "iskp_random_attacks",

@@ -8,8 +8,8 @@ import textwrap
 import pytest
 from pydantic import ValidationError
 
-from sim.loading import ScenarioError, load_scenario, scenario_hash
-from sim.results_io import scenario_toml
+from sim.results.files import scenario_toml
+from sim.scenario.loading import ScenarioError, load_scenario, scenario_hash
 
 GOOD = """
 name = "t"

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from sim.ensemble import EnsembleResult
-from sim.loading import scenario_from_dict
-from sim.measures import (
+from sim.engine.ensemble import EnsembleResult
+from sim.scenario.loading import scenario_from_dict
+from sim.study.measures import (
     Outcome,
     OutcomeError,
     Tally,

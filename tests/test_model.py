@@ -10,11 +10,12 @@ from conftest import ROOT
 from helpers import tiny
 from pydantic import ValidationError
 
-from sim.agents import StateAgent, climb_probability, drop_probability
-from sim.ladder import FACTORS, TOP
-from sim.loading import load_scenario
-from sim.model import RecognitionModel
-from sim.scenario import StateSpec, Weights
+from sim.model.agents import StateAgent
+from sim.model.hazards import climb_probability, drop_probability
+from sim.model.model import RecognitionModel
+from sim.scenario.ladder import FACTORS, TOP
+from sim.scenario.loading import load_scenario
+from sim.scenario.parts import StateSpec, Weights
 
 
 def _three_states(**top):

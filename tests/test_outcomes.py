@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from helpers import tiny
 
-from sim.ensemble import EnsembleResult, plan_chunks, run_ensemble
-from sim.outcomes import curve_table, runs_table, summary_table, survival_median
+from sim.engine.ensemble import EnsembleResult, plan_chunks, run_ensemble
+from sim.results.tables import curve_table, runs_table, summary_table, survival_median
 
 
 def test_survival_median_counts_never_as_censored():

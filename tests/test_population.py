@@ -7,11 +7,11 @@ import pytest
 import scipy.sparse as sp
 from helpers import tiny
 
-from sim.ladder import TOP
-from sim.loading import ScenarioError, load_scenario, scenario_from_dict
-from sim.model import RecognitionModel
-from sim.network import influence_matrix, tie_matrix
-from sim.roster import build_roster
+from sim.model.model import RecognitionModel
+from sim.model.network import influence_matrix, tie_matrix
+from sim.scenario.ladder import TOP
+from sim.scenario.loading import ScenarioError, load_scenario, scenario_from_dict
+from sim.scenario.roster import build_roster, roster_of
 
 
 def _population(months: int = 6, **population):
@@ -49,7 +49,8 @@ def test_generated_networks_have_the_requested_size_and_degree():
 
 def test_population_ids_and_large_networks_stay_sparse():
     scenario = _population(generator="erdos_renyi", size=1000, mean_degree=3.0)
-    assert scenario.state_ids[:3] == ("S0", "S1", "S2") and len(scenario.state_ids) == 1000
+    ids = roster_of(scenario).state_ids
+    assert ids[:3] == ("S0", "S1", "S2") and len(ids) == 1000
     model = RecognitionModel(scenario, 2, rng=1)
     assert sp.issparse(model.influence)  # never an n x n dense array at this size
     assert model.levels.shape == (1000, 2)
@@ -114,7 +115,7 @@ generator = "edge_list"
     (tmp_path / "runs").mkdir()
     _write(tmp_path / "runs" / "child.toml", 'extends = "../nets/base.toml"\nname = "child"\n')
     scenario = load_scenario(tmp_path / "runs" / "child.toml")
-    assert scenario.state_ids == ("X", "Y", "Z")
+    assert roster_of(scenario).state_ids == ("X", "Y", "Z")
     assert influence_matrix(scenario).tolist() == [[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]]
 
 
@@ -185,7 +186,7 @@ def test_population_settings_are_validated_with_their_key(data, key, words):
 
 
 def test_resolved_population_scenario_round_trips_through_toml(tmp_path):
-    from sim.results_io import scenario_toml
+    from sim.results.files import scenario_toml
 
     scenario = _population(generator="watts_strogatz", size=50, neighbours=4, rewire=0.1)
     _write(tmp_path / "again.toml", scenario_toml(scenario))
@@ -239,7 +240,7 @@ random = 5
     assert curve["de_jure_mean"].is_monotonic_increasing  # the threshold rule only climbs
     assert (out / "cascade.png").stat().st_size > 10_000
     from sim.cli.render import draw_run
-    from sim.results_dir import read_run_dir
+    from sim.results.directory import read_run_dir
 
     axes = draw_run(read_run_dir(out))["cascade"].axes[0]
     assert "of 500" in axes.get_ylabel()  # the roster is the population, not [states]

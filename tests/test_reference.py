@@ -23,10 +23,10 @@ import numpy as np
 import pytest
 from scipy.stats import chi2_contingency
 
-from sim.ensemble import EnsembleResult, run_ensemble
-from sim.loading import load_scenario, scenario_from_dict
-from sim.reference import ReferenceDynamics, simulate_reference
-from sim.scenario import Scenario
+from sim.engine.ensemble import EnsembleResult, run_ensemble
+from sim.engine.reference import ReferenceDynamics, simulate_reference
+from sim.scenario.loading import load_scenario, scenario_from_dict
+from sim.scenario.schema import Scenario
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.toml"
 RUNS = 20_000

@@ -9,11 +9,11 @@ import pytest
 from helpers import tiny
 from scipy.stats import truncnorm
 
-from sim.ladder import DE_JURE, TOP
-from sim.loading import ScenarioError
-from sim.model import RecognitionModel
-from sim.population import ThresholdSpec
-from sim.rules import LogitRule, ThresholdRule, draw_thresholds
+from sim.model.model import RecognitionModel
+from sim.model.rules import LogitRule, ThresholdRule, draw_thresholds
+from sim.scenario.ladder import DE_JURE, TOP
+from sim.scenario.loading import ScenarioError
+from sim.scenario.population import ThresholdSpec
 
 THRESHOLD = {"rule": "threshold"}
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from sim.population import Adopters, Population, ThresholdSpec
-from sim.scenario import ModelSpec, Network, Scenario, StateSpec, Thresholds, Tie, Weights
-from sim.shock_schema import SHOCK_KINDS, SHOCK_MODELS, Project
+from sim.scenario.parts import ModelSpec, Network, StateSpec, Thresholds, Tie, Weights
+from sim.scenario.population import Adopters, Population, ThresholdSpec
+from sim.scenario.schema import Scenario
+from sim.scenario.shocks import SHOCK_KINDS, SHOCK_MODELS, Project
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
 MODELS = [Scenario, Weights, Thresholds, ModelSpec, ThresholdSpec, Network, StateSpec, Tie,

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.design import parse_range
-from sim.loading import load_scenario
-from sim.sensitivity import analyse, design_points, noise_floor, sample
-from sim.sweep import StudyPlan, run_study, study_table
+from sim.scenario.loading import load_scenario
+from sim.study.design import parse_range
+from sim.study.sensitivity import analyse, design_points, noise_floor, sample
+from sim.study.sweep import StudyPlan, run_study, study_table
 
 SMALL = Path(__file__).resolve().parent / "data" / "study_small.toml"
 # The threshold of de jure recognition dominates; the other two provably do nothing:

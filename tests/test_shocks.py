@@ -8,11 +8,11 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.ensemble import plan_chunks, run_ensemble, simulate_chunk
-from sim.loading import load_scenario, scenario_from_dict
-from sim.model import RecognitionModel
-from sim.outcomes import shocks_table
-from sim.shocks import fire_schedule
+from sim.engine.ensemble import plan_chunks, run_ensemble, simulate_chunk
+from sim.model.model import RecognitionModel
+from sim.model.shocks import fire_schedule
+from sim.results.tables import shocks_table
+from sim.scenario.loading import load_scenario, scenario_from_dict
 
 STILL = {"level_1": 100.0, "level_2": 100.0, "level_3": 100.0}  # nobody moves on their own
 

@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.measures import Outcome
-from sim.sweep_plots import outcome_limits, sensitivity_figure, sweep_figure
+from sim.plots.study import outcome_limits, sensitivity_figure, sweep_figure
+from sim.study.measures import Outcome
 
 MONTHS = Outcome("months_to_ca:3", "median", "Median months until 3 recognise")
 

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.ladder import TOP
-from sim.loading import load_scenario
-from sim.model import RecognitionModel
-from sim.network import tie_matrix
+from sim.model.model import RecognitionModel
+from sim.model.network import tie_matrix
+from sim.scenario.ladder import TOP
+from sim.scenario.loading import load_scenario
+from sim.scenario.roster import roster_of
 
 WORLD = Path(__file__).resolve().parents[1] / "scenarios" / "world"
 
@@ -38,11 +39,12 @@ def test_borders_in_the_table_are_symmetric():
 
 
 def test_world_scenario_has_192_deciders_all_tied_into_the_network(world):
-    assert len(world.state_ids) == 192 and "AFG" not in world.state_ids
+    ids = roster_of(world).state_ids
+    assert len(ids) == 192 and "AFG" not in ids
     ties = tie_matrix(world)
     assert np.all(ties.sum(axis=1) > 0)  # nobody isolated: islands share organisations
     edges = pd.read_csv(WORLD / "ties.csv", keep_default_na=False)
-    kaz, chn = world.state_ids.index("KAZ"), world.state_ids.index("CHN")
+    kaz, chn = ids.index("KAZ"), ids.index("CHN")
     listed = edges.query("source == 'CHN' and target == 'KAZ'")["weight"].item()
     assert ties[chn, kaz] > listed > 1.0  # border, SCO; plus the baseline's inline tie
 
@@ -50,6 +52,6 @@ def test_world_scenario_has_192_deciders_all_tied_into_the_network(world):
 def test_world_scenario_runs_and_keeps_russia_recognising(world):
     model = RecognitionModel(world, 20, rng=1)
     model.run(12)
-    russia = world.state_ids.index("RUS")
+    russia = roster_of(world).state_ids.index("RUS")
     assert np.all(model.levels[russia] == TOP)
     assert model.levels.min() >= 0 and model.levels.max() <= TOP

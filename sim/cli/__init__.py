@@ -1,4 +1,10 @@
-"""The ``recsim`` command line: a thin layer over the library."""
+"""The ``recsim`` command line: a thin layer over the library, and the only code that writes.
+
+One module per command or group of commands; ``common`` holds what they share and
+``render`` draws and writes figures and reports. Commands import the library when they
+run, not when the command line starts, so ``recsim --help`` answers at once. The top
+layer: it may import every other.
+"""
 
 from __future__ import annotations
 

@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from tqdm import tqdm
 
-from .. import __version__
-from ..compare import ScenarioOutcome, comparison_table
-from ..ensemble import run_ensemble
-from ..executors import make_executor
-from ..results_dir import BatchData, read_run_dir
-from ..results_io import (
-    atomic_directory,
-    command_line,
-    default_run_dir,
-    file_sha256,
-    package_versions,
-    utc_stamp,
-    write_csv,
-    write_json,
-)
-from ..scenario import Scenario
-from .common import check_out_dir, load_or_fail, save_run, seed_option
-from .render import write_batch_outputs
+from .common import check_out_dir, load_or_fail, seed_option
+
+if TYPE_CHECKING:
+    from ..results.directory import RunData
+    from ..scenario.schema import Scenario
+    from .drawing import PendingRun, Renderer
 
 __all__ = ["batch"]
 
@@ -67,8 +56,10 @@ def _directory_names(loaded: list[tuple[Path, Scenario]]) -> list[str]:
 
 
 @contextmanager
-def _batch_bar(total: int, *, quiet: bool) -> Iterator[tqdm]:
+def _batch_bar(total: int, *, quiet: bool) -> Iterator[Any]:
     """One bar over all runs of all scenarios; its label says which scenario and what step."""
+    from tqdm import tqdm
+
     with tqdm(total=total, unit="run", unit_scale=True, file=sys.stderr, dynamic_ncols=True,
               disable=quiet or not sys.stderr.isatty()) as bar:
         yield bar
@@ -101,37 +92,20 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
       recsim batch scenarios/*.toml --runs 2000 --seed 1
       recsim batch scenarios/baseline.toml scenarios/china_first.toml --out results/cf
     """
+    from ..results.files import default_run_dir
+
     target = out or default_run_dir(Path("results"), "batch", seed)
     check_out_dir(target)
     started = time.perf_counter()
     loaded, failed = _load_all(files)
-    done: dict[str, Path] = {}
+    from .drawing import Renderer  # its workers import matplotlib in the background
+
     comparison_error = ""
     try:
-        with atomic_directory(target) as temp, _batch_bar(runs * len(loaded),
-                                                          quiet=quiet) as bar:
-            executor = make_executor(workers)
-            names = _directory_names(loaded)
-            for index, ((file, scenario), name) in enumerate(zip(loaded, names, strict=True)):
-                bar.set_description(f"{name} ({index + 1}/{len(loaded)})")
-                try:
-                    begun = time.perf_counter()
-                    bar.set_postfix_str("simulating")
-                    result = run_ensemble(scenario, runs, seed, executor=executor,
-                                          progress=bar.update)
-                    bar.set_postfix_str("drawing figures")
-                    save_run(temp / name, scenario, file, result, seed=seed, started=begun)
-                    done[name] = file
-                except Exception as exc:  # one scenario's failure must not stop the batch
-                    failed.append(_Failure(file, _describe(exc)))
-            bar.set_description("comparison")
-            bar.set_postfix_str("drawing figures")
-            if not done:
-                raise _NothingRan
-            try:
-                _compare(temp, done, failed, runs=runs, seed=seed, started=started)
-            except Exception as exc:  # keep the scenarios' results even so
-                comparison_error = _describe(exc)
+        with Renderer() as renderer:
+            comparison_error = _run_batch(target, loaded, failed, renderer, runs=runs,
+                                          seed=seed, workers=workers, quiet=quiet,
+                                          started=started)
         click.echo(str(target))
     except _NothingRan:
         pass
@@ -148,23 +122,84 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
         raise click.exceptions.Exit(1)
 
 
+def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_Failure],
+               renderer: Renderer, *, runs: int, seed: int, workers: int, quiet: bool,
+               started: float) -> str:
+    """Simulate every scenario into the batch directory; return the comparison's error."""
+    from ..engine.ensemble import run_ensemble
+    from ..engine.executors import make_executor
+    from ..results.directory import read_run_dir
+    from ..results.files import atomic_directory
+    from .drawing import start_run_outputs
+    from .saving import write_run_data
+
+    comparison_error = ""
+    with atomic_directory(target) as temp, _batch_bar(runs * len(loaded), quiet=quiet) as bar:
+        executor = make_executor(workers)
+        pending: dict[str, tuple[Path, PendingRun]] = {}
+        for index, ((file, scenario), name) in enumerate(
+                zip(loaded, _directory_names(loaded), strict=True)):
+            bar.set_description(f"{name} ({index + 1}/{len(loaded)})")
+            try:
+                begun = time.perf_counter()
+                result = run_ensemble(scenario, runs, seed, executor=executor,
+                                      progress=bar.update)
+                (temp / name).mkdir()
+                write_run_data(temp / name, scenario, file, result, seed=seed, started=begun)
+                pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer))
+            except Exception as exc:  # one scenario's failure must not stop the batch
+                shutil.rmtree(temp / name, ignore_errors=True)
+                failed.append(_Failure(file, _describe(exc)))
+        bar.set_description("figures")
+        done: dict[str, tuple[Path, RunData, dict[str, bytes]]] = {}
+        for name, (file, run) in pending.items():
+            try:
+                images = run.collect()
+                images.write()
+                done[name] = (file, run.data, images.png)
+            except Exception as exc:  # a figure that cannot be drawn fails its scenario
+                shutil.rmtree(temp / name, ignore_errors=True)
+                failed.append(_Failure(file, _describe(exc)))
+        if not done:
+            raise _NothingRan
+        try:
+            _compare(temp, done, failed, renderer, runs=runs, seed=seed, started=started)
+        except Exception as exc:  # keep the scenarios' results even so
+            comparison_error = _describe(exc)
+    return comparison_error
+
+
 def _describe(exc: Exception) -> str:
     if isinstance(exc, click.ClickException):
         return exc.format_message()
     return f"{type(exc).__name__}: {exc}"
 
 
-def _compare(temp: Path, done: dict[str, Path], failed: list[_Failure], *, runs: int,
-             seed: int, started: float) -> None:
+def _compare(temp: Path, done: dict[str, tuple[Path, RunData, dict[str, bytes]]],
+             failed: list[_Failure], renderer: Renderer, *, runs: int, seed: int,
+             started: float) -> None:
     """Write comparison.csv, batch.json, and the batch figures and report."""
-    data = {name: read_run_dir(temp / name) for name in done}
+    from .. import __version__
+    from ..results.compare import ScenarioOutcome, comparison_table
+    from ..results.directory import BatchData
+    from ..results.files import (
+        command_line,
+        file_sha256,
+        package_versions,
+        utc_stamp,
+        write_csv,
+        write_json,
+    )
+    from .drawing import batch_images, submit_batch_figures
+
+    data = {name: run for name, (_, run, _) in done.items()}
     outcomes = {name: ScenarioOutcome.from_runs(d.summary, d.runs) for name, d in data.items()}
     table = comparison_table(outcomes)
     write_csv(table, temp / "comparison.csv")
     manifest = {
         "reference": next(iter(outcomes)),
-        "scenarios": [{"name": d.name, "dir": name, "file": str(done[name]),
-                       "input_sha256": file_sha256(done[name])} for name, d in data.items()],
+        "scenarios": [{"name": d.name, "dir": name, "file": str(done[name][0]),
+                       "input_sha256": file_sha256(done[name][0])} for name, d in data.items()],
         "failed": [{"file": str(f.file), "error": f.error} for f in failed],
         "seed": seed,
         "runs": runs,
@@ -175,4 +210,6 @@ def _compare(temp: Path, done: dict[str, Path], failed: list[_Failure], *, runs:
     }
     write_json(manifest, temp / "batch.json")
     batch_data = BatchData(temp, manifest, table, data)
-    write_batch_outputs(batch_data, redraw_runs=False)
+    futures = submit_batch_figures(batch_data, renderer)
+    run_png = {name: png for name, (_, _, png) in done.items()}
+    batch_images(batch_data, futures, run_png).write()

@@ -1,50 +1,38 @@
-"""Pieces every command shares: one-line errors, scenario loading, progress, saving a run."""
+"""Pieces every command shares: one-line errors, scenario loading, options, progress bars.
+
+Light on purpose: importing this module (and so ``recsim --help``) loads click and the
+standard library only; the library behind each command is imported when it runs.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from tqdm import tqdm
 
-from .. import __version__
-from ..ensemble import CHUNK_SIZE, EnsembleResult
-from ..loading import ScenarioError, load_scenario, scenario_from_dict, scenario_hash
-from ..outcomes import curve_table, runs_table, shocks_table, summary_table
-from ..results_dir import read_run_dir
-from ..results_io import (
-    atomic_directory,
-    command_line,
-    file_sha256,
-    git_commit,
-    is_taken,
-    package_versions,
-    scenario_toml,
-    utc_stamp,
-    write_csv,
-    write_json,
-    write_parquet,
-)
-from ..scenario import Scenario
-from .render import write_run_outputs
+from ..results.files import is_taken
+
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
 
 __all__ = [
+    "FORMATS",
     "RecsimError",
     "check_out_dir",
     "fail",
+    "fail_if_taken",
     "load_or_fail",
-    "manifest",
     "progress_bar",
-    "save_run",
     "seed_option",
 ]
+
+FORMATS = ("png", "svg", "pdf")  # figure file formats 'recsim plot' writes
 
 
 class RecsimError(click.ClickException):
@@ -60,6 +48,8 @@ def fail(message: str) -> NoReturn:
 
 def load_or_fail(path: str | Path, months: int | None = None) -> Scenario:
     """Load a scenario or stop with its first problem; ``months`` overrides the horizon."""
+    from ..scenario.loading import ScenarioError, load_scenario, scenario_from_dict
+
     if not Path(path).exists():
         fail(f"{path}: file not found; 'recsim list' shows the scenario library")
     try:
@@ -91,13 +81,16 @@ def progress_bar(total: int, *, quiet: bool, unit: str = "run",
 
     ``initial`` counts work already done (a resumed study), so the ETA covers the rest.
     """
+    from tqdm import tqdm
+
     disable = quiet or not sys.stderr.isatty()
     with tqdm(total=total, unit=unit, unit_scale=True, desc=desc, file=sys.stderr,
               disable=disable, dynamic_ncols=True, initial=initial) as bar:
         yield bar.update
 
 
-def _fail_if_taken(target: Path) -> None:
+def fail_if_taken(target: Path) -> None:
+    """Stop if ``target`` exists as a file or a non-empty directory."""
     if is_taken(target):
         fail(f"{target}: results directory already exists and is not empty; "
              "choose another --out")
@@ -110,7 +103,7 @@ def check_out_dir(target: Path) -> None:
     a directory this process can write in (probed with a temporary directory, because
     ``os.access`` says yes to root even on read-only file systems).
     """
-    _fail_if_taken(target)
+    fail_if_taken(target)
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:
         ancestor = ancestor.parent
@@ -121,47 +114,3 @@ def check_out_dir(target: Path) -> None:
     except OSError as exc:
         fail(f"{target}: cannot write in {ancestor} ({exc.strerror or exc}); "
              "choose another --out")
-
-
-def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
-             wall_time: float) -> dict[str, Any]:
-    """What a reader needs to reproduce a run."""
-    return {
-        "scenario": scenario.name,
-        "scenario_file": str(source),
-        "input_sha256": file_sha256(source),
-        "scenario_sha256": scenario_hash(scenario),
-        "seed": seed,
-        "runs": runs,
-        "months": scenario.months,
-        "start": scenario.start,
-        "chunk_size": CHUNK_SIZE,
-        "versions": package_versions() | {"recsim": __version__},
-        "git_commit": git_commit(),
-        "wall_time_s": round(wall_time, 3),
-        "utc_time": utc_stamp(),
-        "command": command_line(),
-    }
-
-
-def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleResult, *,
-             seed: int, started: float) -> Path:
-    """Write a complete results directory atomically; return its path."""
-    summary = summary_table(result, scenario)
-    curve = curve_table(result, scenario)
-    try:
-        with atomic_directory(target) as temp:
-            (temp / "scenario.toml").write_text(scenario_toml(scenario))
-            write_csv(summary, temp / "summary.csv")
-            write_csv(curve, temp / "curve.csv")
-            write_parquet(runs_table(result), temp / "runs.parquet")
-            write_csv(shocks_table(result, scenario), temp / "shocks.csv")
-            info = manifest(scenario, source, seed=seed, runs=result.runs,
-                            wall_time=time.perf_counter() - started)
-            write_json(info, temp / "manifest.json")
-            # figures and report.html are drawn from the files just written, as `recsim plot`
-            write_run_outputs(read_run_dir(temp))
-    except OSError as exc:
-        _fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
-    return target

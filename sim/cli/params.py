@@ -8,8 +8,6 @@ from pathlib import Path
 
 import click
 
-from ..measures import OUTCOME_DOCS, outcome_catalogue
-from ..params import numeric_paths
 from .common import load_or_fail
 
 
@@ -29,6 +27,8 @@ def params(scenario: Path, pattern: str | None) -> None:
     Example:
       recsim params scenarios/baseline.toml --match 'weights.*'
     """
+    from ..study.params import numeric_paths
+
     for path, value in numeric_paths(load_or_fail(scenario)).items():
         if pattern is None or fnmatch.fnmatchcase(path, pattern):
             click.echo(f"{path}\t{value}")
@@ -44,6 +44,9 @@ def outcomes(scenario: Path | None) -> None:
       recsim outcomes
       recsim outcomes scenarios/baseline.toml
     """
+    from ..study.measures import outcome_catalogue
+    from ..study.names import OUTCOME_DOCS
+
     if scenario is not None:
         for outcome in outcome_catalogue(load_or_fail(scenario)):
             click.echo(f"{outcome.name}\t{outcome.label}")

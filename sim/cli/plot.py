@@ -6,9 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..results_dir import ResultsDirError, is_batch_dir, read_batch_dir, read_run_dir
-from .common import fail
-from .render import FORMATS, write_batch_outputs, write_run_outputs
+from .common import FORMATS, fail
 
 __all__ = ["plot"]
 
@@ -29,12 +27,18 @@ def plot(results_dir: Path, fmt: str) -> None:
       recsim plot results/baseline/20250701T120000Z-s1
       recsim plot results/batch/20250701T120000Z-s1 --format svg
     """
+    from ..results.directory import ResultsDirError, is_batch_dir, read_batch_dir, read_run_dir
+    from .drawing import Renderer, write_batch_outputs, write_run_outputs
+
     try:
-        if is_batch_dir(results_dir):
-            written = write_batch_outputs(read_batch_dir(results_dir), fmt)
-        else:
-            written = write_run_outputs(read_run_dir(results_dir), fmt)
+        data = (read_batch_dir(results_dir) if is_batch_dir(results_dir)
+                else read_run_dir(results_dir))
     except ResultsDirError as exc:
         fail(f"{exc}; nothing was written")
-    for name in written:
-        click.echo(str(results_dir / name))
+    with Renderer() as renderer:
+        if is_batch_dir(results_dir):
+            written = write_batch_outputs(data, fmt, renderer=renderer)
+        else:
+            written = write_run_outputs(data, fmt, renderer=renderer)
+    for path in written:
+        click.echo(str(results_dir / path.relative_to(results_dir)))

@@ -7,10 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..ensemble import CHUNK_SIZE, run_ensemble
-from ..executors import make_executor
-from ..results_io import default_run_dir
-from .common import check_out_dir, load_or_fail, progress_bar, save_run, seed_option
+from .common import check_out_dir, load_or_fail, progress_bar, seed_option
 
 __all__ = ["run"]
 
@@ -36,13 +33,24 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
       recsim run scenarios/baseline.toml --runs 2000 --seed 1
       recsim run scenarios/china_first.toml --months 24 --workers 2 --out results/cf
     """
+    from ..results.files import default_run_dir
+
+    started = time.perf_counter()
     spec = load_or_fail(scenario, months)
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
-    started = time.perf_counter()
-    chunks = -(-runs // CHUNK_SIZE)  # no more workers than chunks: a pool costs a second
-    with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
-        result = run_ensemble(spec, runs, seed, executor=make_executor(min(workers, chunks)),
-                              progress=advance)
-    save_run(target, spec, scenario, result, seed=seed, started=started)
+    from .drawing import Renderer  # its workers import matplotlib in the background
+
+    with Renderer() as renderer:
+        from ..engine.ensemble import CHUNK_SIZE, run_ensemble
+        from ..engine.executors import make_executor
+        from .saving import save_run
+
+        chunks = -(-runs // CHUNK_SIZE)  # no more workers than chunks: a pool costs a second
+        with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
+            result = run_ensemble(spec, runs, seed,
+                                  executor=make_executor(min(workers, chunks)),
+                                  progress=advance)
+        save_run(target, spec, scenario, result, seed=seed, started=started,
+                 renderer=renderer)
     click.echo(str(target))

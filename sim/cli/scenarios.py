@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..loading import ScenarioError, load_scenario
-from ..results_io import scenario_toml
-from ..scenario import Scenario
 from .common import load_or_fail
+
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
 
 __all__ = ["list_scenarios", "show", "validate"]
 
@@ -23,8 +24,14 @@ def _wrapped(text: str) -> str:
 
 
 def _summary(spec: Scenario) -> str:
+    if spec.population is None:
+        states = len(spec.states)
+    else:  # generated or read from a file: only the roster knows
+        from ..scenario.roster import roster_of
+
+        states = len(roster_of(spec))
     shocks = len(spec.shocks)
-    return f"{len(spec.state_ids)} states, {shocks} shock{'s' * (shocks != 1)}"
+    return f"{states} states, {shocks} shock{'s' * (shocks != 1)}"
 
 
 @click.command()
@@ -42,6 +49,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     Example:
       recsim validate scenarios/*.toml
     """
+    from ..scenario.loading import ScenarioError, load_scenario
+
     bad = False
     for path in files:
         try:
@@ -69,6 +78,8 @@ def list_scenarios(directory: Path) -> None:
       recsim list
       recsim list my_scenarios/
     """
+    from ..scenario.loading import ScenarioError, load_scenario
+
     files = sorted(directory.glob("*.toml"))
     if not files:
         click.echo(f"no scenario files (*.toml) in {directory}", err=True)
@@ -98,6 +109,8 @@ def show(file: Path) -> None:
       recsim show scenarios/china_first.toml
       recsim show scenarios/tajik_deal.toml > my_deal.toml
     """
+    from ..results.files import scenario_toml
+
     spec = load_or_fail(file)
     click.echo(f"# {file} resolved: extends merged, defaults filled in")
     click.echo(scenario_toml(spec), nl=False)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
-from ..design import round_whole_numbers
-from ..sensitivity import METHODS, analyse, sample
-from ..sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
-from ..sweep_plots import sensitivity_figure
+from ..study.names import METHODS
 from .common import fail, load_or_fail
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Above this share of Monte Carlo noise in an outcome's variance, indices are blurred.
 NOISE_WARNING = 0.05
@@ -56,6 +56,13 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
           --param weights.social=2:6 --param thresholds.level_3=6:10 \\
           --param states.KAZ.propensity=-1:2 --runs 200 --workers 2
     """
+    import pandas as pd
+
+    from ..plots.study import sensitivity_figure
+    from ..study.design import round_whole_numbers
+    from ..study.sensitivity import analyse, sample
+    from ..study.sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
+
     spec = load_or_fail(scenario)
     ranges = parse_ranges(params, spec, with_steps=False, option="--param")
     analysed = choose_outcomes(spec, outcomes)

@@ -6,22 +6,23 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-from matplotlib.figure import Figure
 
-from ..checkpoints import CheckpointStore, StudyMismatch, publish
-from ..design import Range, check_ranges, parse_range
-from ..executors import DaskExecutor, Executor, make_executor
-from ..loading import ScenarioError
-from ..measures import DEFAULT_OUTCOMES, Outcome, OutcomeError, Tally, select_outcomes
-from ..params import ParameterError
-from ..results_io import is_taken, scenario_toml, utc_stamp, write_csv, write_json
-from ..scenario import Scenario
-from ..sweep import StudyPlan, run_study
-from .common import fail, manifest, progress_bar, seed_option
+from ..results.files import is_taken, utc_stamp
+from ..study.names import DEFAULT_OUTCOMES
+from .common import fail, progress_bar, seed_option
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from ..engine.executors import Executor
+    from ..scenario.schema import Scenario
+    from ..study.design import Range
+    from ..study.measures import Outcome, Tally
+    from ..study.sweep import StudyPlan
 
 __all__ = ["Study", "choose_outcomes", "outcome_file_name", "parse_ranges", "study_options"]
 
@@ -60,6 +61,10 @@ def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def parse_ranges(texts: Sequence[str], scenario: Scenario, *, with_steps: bool,
                  option: str) -> list[Range]:
     """Parse and check ``PATH=LO:HI[:STEPS]`` options, or stop with a one-line error."""
+    from ..scenario.loading import ScenarioError
+    from ..study.design import check_ranges, parse_range
+    from ..study.params import ParameterError
+
     if not texts:
         example = "weights.social=2:6:5" if with_steps else "weights.social=2:6"
         fail(f"give at least one {option} PATH=... (e.g. {option} {example}); "
@@ -76,6 +81,8 @@ def parse_ranges(texts: Sequence[str], scenario: Scenario, *, with_steps: bool,
 
 def choose_outcomes(scenario: Scenario, names: Sequence[str]) -> tuple[Outcome, ...]:
     """The outcomes the user named, or the defaults this scenario defines."""
+    from ..study.measures import OutcomeError, select_outcomes
+
     try:
         if names:
             return select_outcomes(scenario, names)
@@ -99,6 +106,9 @@ class Study:
 
     def __init__(self, plan: StudyPlan, source: Path, *, out: Path | None,
                  resume: Path | None, quiet: bool) -> None:
+        from ..scenario.loading import ScenarioError
+        from ..study.checkpoints import CheckpointStore, StudyMismatch
+
         if out is not None and resume is not None:
             fail("give either --out (a new study) or --resume (an interrupted one), not both")
         try:
@@ -129,6 +139,8 @@ class Study:
 
     def run(self, *, workers: int, dask: str | None) -> Tally:
         """Simulate what is missing (checkpointing each chunk) and return the tally."""
+        from ..study.sweep import run_study
+
         plan = self.plan
         with self._executor(workers, dask) as executor:
             if not self.resuming:
@@ -157,6 +169,9 @@ class Study:
 
     @contextlib.contextmanager
     def _executor(self, workers: int, dask: str | None) -> Iterator[Executor]:
+        from ..engine.dask_cluster import DaskExecutor
+        from ..engine.executors import make_executor
+
         if dask is None:
             yield make_executor(workers)
             return
@@ -170,6 +185,10 @@ class Study:
     def publish(self, tables: dict[str, pd.DataFrame], figures: dict[str, Figure],
                 extra: dict[str, Any]) -> None:
         """Write tables, figures, the resolved scenario and the manifest (last)."""
+        from ..results.files import scenario_toml, write_csv, write_json
+        from ..study.checkpoints import publish
+        from .saving import manifest
+
         plan = self.plan
         writers: dict[str, Callable[[Path], None]] = {
             "scenario.toml": lambda path: path.write_text(scenario_toml(plan.scenario)),

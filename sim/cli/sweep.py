@@ -6,9 +6,6 @@ from pathlib import Path
 
 import click
 
-from ..design import grid_design
-from ..sweep import CHUNK_RUNS, StudyPlan, study_table
-from ..sweep_plots import MAX_PANELS, outcome_limits, sweep_figure
 from .common import load_or_fail
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
@@ -36,6 +33,10 @@ def sweep(scenario: Path, grids: tuple[str, ...], runs: int, seed: int,
       recsim sweep scenarios/baseline.toml --grid weights.social=2:6:5 \\
           --grid thresholds.level_3=6:10:5 --outcome p_de_jure:KAZ --workers 2
     """
+    from ..plots.study import MAX_PANELS, outcome_limits, sweep_figure
+    from ..study.design import grid_design
+    from ..study.sweep import CHUNK_RUNS, StudyPlan, study_table
+
     spec = load_or_fail(scenario)
     ranges = parse_ranges(grids, spec, with_steps=True, option="--grid")
     plotted = choose_outcomes(spec, outcomes)

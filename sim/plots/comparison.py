@@ -9,29 +9,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..scenario import Scenario
-from ._style import (
+from ..results.selection import (
+    comparison_states,
     featured_note,
-    featured_states,
-    format_date_axis,
     is_central_asian,
-    month_dates,
     percent,
 )
+from ..scenario.schema import Scenario
+from ._style import format_date_axis, month_dates
 
-__all__ = ["comparison_figure", "comparison_states", "curves_figure"]
+__all__ = ["comparison_figure", "curves_figure"]
 
 _MOST = 20  # state columns the heatmap has room for
-
-
-def comparison_states(table: pd.DataFrame, scenarios: Mapping[str, Scenario], *,
-                      most: int = _MOST) -> list[str]:
-    """States of a comparison table worth showing, Central Asian first; for rosters over
-    ``most``: the Central Asian states, the main powers, then the highest chance anywhere."""
-    best = table.assign(state=table["state"].astype(str)).groupby("state", sort=False)[
-        "p_de_jure"].max()
-    summary = pd.DataFrame({"state": best.index, "p_de_jure": best.to_numpy()})
-    return featured_states(summary, *scenarios.values(), most=most)
 
 
 def comparison_figure(table: pd.DataFrame, scenarios: Mapping[str, Scenario]) -> Figure:

@@ -17,10 +17,11 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
-from ..scenario import Scenario
-from ._style import LEVEL_STYLE, featured_states, month_dates
+from ..results.selection import featured_states, located_states
+from ..scenario.schema import Scenario
+from ._style import LEVEL_STYLE, month_dates
 
-__all__ = ["KABUL", "can_map", "located_states", "map_figure"]
+__all__ = ["KABUL", "map_figure"]
 
 KABUL = (69.21, 34.56)  # lon, lat of Kabul (shared/data/states.csv)
 _CMAP = "YlOrRd"
@@ -30,18 +31,6 @@ _HALO = [patheffects.withStroke(linewidth=2.5, foreground="white")]
 def _degrees(hemispheres: str) -> FuncFormatter:
     positive, negative = hemispheres
     return FuncFormatter(lambda v, _: f"{abs(v):.0f}°{positive if v >= 0 else negative}")
-
-
-def located_states(scenario: Scenario) -> list[str]:
-    """Named states with capital coordinates (0°, 0° counts as not given)."""
-    if scenario.population is not None:
-        return []
-    return [s for s, spec in scenario.states.items() if (spec.lat, spec.lon) != (0.0, 0.0)]
-
-
-def can_map(scenario: Scenario) -> bool:
-    """A map needs at least two named states with coordinates; populations have none."""
-    return len(located_states(scenario)) >= 2
 
 
 def _draw(ax: Axes, scenario: Scenario, info: pd.DataFrame, labelled: set[str],

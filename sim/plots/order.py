@@ -7,17 +7,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..scenario import Scenario
-from ._style import (
+from ..results.selection import (
     MAIN_POWERS,
     featured_note,
     featured_states,
     first_months,
     is_central_asian,
-    month_dates,
     percent,
     state_labels,
 )
+from ..scenario.schema import Scenario
+from ._style import month_dates
 
 __all__ = ["before_matrix", "order_figure", "order_states"]
 

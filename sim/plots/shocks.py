@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..scenario import Scenario
-from ._style import format_date_axis, month_dates, percent
+from ..results.selection import percent, shock_names
+from ..scenario.schema import Scenario
+from ._style import format_date_axis, month_dates
 
-__all__ = ["de_jure_by_month", "response_after", "shock_names", "shocks_figure"]
+__all__ = ["de_jure_by_month", "response_after", "shocks_figure"]
 
 _BEFORE, _AFTER = 6, 24  # months shown around each shock
 
@@ -42,13 +43,6 @@ def response_after(counts: np.ndarray, fired: pd.Series) -> pd.Series:
         if ok.any():
             out[k] = float(np.mean(counts[runs[ok], when[ok]] - base[ok]))
     return pd.Series(out, dtype=float)
-
-
-def shock_names(shocks: pd.DataFrame, scenario: Scenario) -> list[str]:
-    """The shocks that fired, in the scenario file's order (any it does not name last)."""
-    fired = list(dict.fromkeys(shocks["shock"].astype(str)))
-    declared = [shock.name for shock in scenario.shocks]
-    return [n for n in declared if n in fired] + [n for n in fired if n not in declared]
 
 
 def shocks_figure(shocks: pd.DataFrame, runs: pd.DataFrame, scenario: Scenario, *,

@@ -7,16 +7,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..scenario import Scenario
-from ._style import (
+from ..results.selection import (
     featured_note,
     featured_states,
     first_months,
     is_central_asian,
-    month_dates,
     percent,
     state_labels,
 )
+from ..scenario.schema import Scenario
+from ._style import month_dates
 
 __all__ = ["period_width", "timing_figure", "timing_shares"]
 

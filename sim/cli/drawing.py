@@ -1,0 +1,201 @@
+"""Figures and reports of runs and batches, drawn in parallel and written atomically.
+
+``recsim run`` and ``recsim batch`` call this on the files they have just written, and
+``recsim plot`` on files written earlier, so a redraw produces the same figures. A
+:class:`Renderer` draws each figure in a pool of worker processes forked from a server that
+imports matplotlib while the command is still simulating: drawing costs no start-up on
+the critical path and uses every core, and this process never imports matplotlib. Files
+are written only when every figure of a directory is ready, each atomically.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..results.directory import BatchData, RunData
+from ..results.files import atomic_write_bytes
+from ..results.report import batch_report, run_report
+from ..results.selection import run_figure_names
+
+__all__ = [
+    "PendingRun",
+    "Renderer",
+    "RunImages",
+    "batch_images",
+    "start_run_outputs",
+    "submit_batch_figures",
+    "write_batch_outputs",
+    "write_run_outputs",
+]
+
+BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
+_MOST_DRAW_WORKERS = 4
+
+
+def _draw(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
+    """Draw one figure (in a worker, where the fork server has imported sim.cli.render)."""
+    from .render import draw_job
+
+    return draw_job(job)
+
+
+def _draw_workers() -> int:
+    """Worker processes for drawing: the cores this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, _MOST_DRAW_WORKERS)
+
+
+class Renderer:
+    """Draws figures in worker processes (or in this one, given one worker or one core).
+
+    Create it early: the workers' server starts importing matplotlib at once, in the
+    background, while this process goes on simulating.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = _draw_workers() if workers is None else workers
+        self._pool: cf.ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            from ..engine.process import warm_context
+
+            context = warm_context("sim.cli.render")
+            self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=context)
+
+    def submit(self, kind: str, name: str, data: Any,
+               formats: tuple[str, ...]) -> cf.Future[dict[str, bytes]]:
+        """Draw figure ``name`` of a ``run`` or a ``batch`` from ``data``, in the background."""
+        job = (kind, name, data, formats)
+        if self._pool is not None:
+            return self._pool.submit(_draw, job)
+        future: cf.Future[dict[str, bytes]] = cf.Future()
+        try:
+            future.set_result(_draw(job))
+        except Exception as exc:  # handed to whoever waits, as a pool would
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        """Stop the workers; figures not yet drawn are dropped."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Renderer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _formats(fmt: str) -> tuple[str, ...]:
+    """The report always embeds PNG; files are in ``fmt``."""
+    return ("png",) if fmt == "png" else ("png", fmt)
+
+
+@dataclass(frozen=True)
+class RunImages:
+    """A directory's figures as bytes and its report, ready to be written."""
+
+    target: Path
+    fmt: str
+    files: dict[str, bytes]
+    png: dict[str, bytes]
+    report: str
+
+    def write(self) -> list[Path]:
+        """Write the figures and report.html, each atomically; return the paths."""
+        written = []
+        for name, content in self.files.items():
+            path = self.target / f"{name}.{self.fmt}"
+            atomic_write_bytes(path, content)
+            written.append(path)
+        atomic_write_bytes(self.target / "report.html", self.report.encode("utf-8"))
+        return [*written, self.target / "report.html"]
+
+
+@dataclass
+class PendingRun:
+    """A run's figures being drawn; :meth:`collect` waits for them."""
+
+    data: RunData
+    target: Path
+    fmt: str
+    futures: dict[str, cf.Future[dict[str, bytes]]] = field(default_factory=dict)
+
+    def collect(self) -> RunImages:
+        """Wait for every figure; the files and the report, ready to write."""
+        drawn = {name: future.result() for name, future in self.futures.items()}
+        png = {name: images["png"] for name, images in drawn.items()}
+        files = {name: images[self.fmt] for name, images in drawn.items()}
+        return RunImages(self.target, self.fmt, files, png, run_report(self.data, png))
+
+
+def start_run_outputs(data: RunData, renderer: Renderer, fmt: str = "png",
+                      target: Path | None = None) -> PendingRun:
+    """Start drawing a run's figures (to be written into ``target``, by default its own
+    directory)."""
+    pending = PendingRun(data, target or data.path, fmt)
+    for name in run_figure_names(data.scenario, shocks_fired=data.shocks is not None):
+        pending.futures[name] = renderer.submit("run", name, data, _formats(fmt))
+    return pending
+
+
+def write_run_outputs(data: RunData, fmt: str = "png", target: Path | None = None, *,
+                      renderer: Renderer) -> list[Path]:
+    """Draw a run's figures and report and write them; return the paths written."""
+    return start_run_outputs(data, renderer, fmt, target).collect().write()
+
+
+def _batch_parts(batch: BatchData) -> dict[str, Any]:
+    """What the batch figures need (sim/cli/render.py, ``draw_batch_figure``)."""
+    return {
+        "comparison": batch.comparison,
+        "scenarios": {n: d.scenario for n, d in batch.runs.items()},
+        "curves": {n: d.curve for n, d in batch.runs.items()},
+        "n_states": max(len(d.summary) for d in batch.runs.values()),
+        "runs": int(batch.manifest["runs"]),
+    }
+
+
+def submit_batch_figures(batch: BatchData, renderer: Renderer, fmt: str = "png"
+                         ) -> dict[str, cf.Future[dict[str, bytes]]]:
+    """Start drawing the comparison heatmap and the overlaid curves of a batch."""
+    parts = _batch_parts(batch)
+    return {name: renderer.submit("batch", name, parts, _formats(fmt))
+            for name in ("comparison", "curves")}
+
+
+def batch_images(batch: BatchData, futures: Mapping[str, cf.Future[dict[str, bytes]]],
+                 run_png: Mapping[str, Mapping[str, bytes]], fmt: str = "png") -> RunImages:
+    """Wait for the batch figures; with each scenario's PNGs, the batch report."""
+    drawn = {name: future.result() for name, future in futures.items()}
+    embeds = {name: {k: v for k, v in png.items() if k in BATCH_EMBEDS}
+              for name, png in run_png.items()}
+    png = {name: images["png"] for name, images in drawn.items()}
+    return RunImages(batch.path, fmt, {n: d[fmt] for n, d in drawn.items()}, png,
+                     batch_report(batch, png, embeds))
+
+
+def write_batch_outputs(batch: BatchData, fmt: str = "png", *, renderer: Renderer
+                        ) -> list[Path]:
+    """Redraw a batch: every scenario's figures and report, then the batch's own.
+
+    Everything is drawn before the first file is replaced. Returns the paths written.
+    """
+    pending = [start_run_outputs(data, renderer, fmt) for data in batch.runs.values()]
+    futures = submit_batch_figures(batch, renderer, fmt)
+    collected = [p.collect() for p in pending]
+    run_png = {name: done.png for name, done in zip(batch.runs, collected, strict=True)}
+    own = batch_images(batch, futures, run_png, fmt)
+    written = []
+    for done in [*collected, own]:
+        written += done.write()
+    return written

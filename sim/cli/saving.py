@@ -1,0 +1,78 @@
+"""Writing a run's results directory: its tables, resolved scenario, manifest and figures."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..engine.ensemble import CHUNK_SIZE, EnsembleResult
+from ..results.directory import read_run_dir
+from ..results.files import (
+    atomic_directory,
+    command_line,
+    file_sha256,
+    git_commit,
+    package_versions,
+    scenario_toml,
+    utc_stamp,
+    write_csv,
+    write_json,
+    write_parquet,
+)
+from ..results.tables import curve_table, runs_table, shocks_table, summary_table
+from ..scenario.loading import scenario_hash
+from ..scenario.schema import Scenario
+from .common import fail, fail_if_taken
+from .drawing import Renderer, write_run_outputs
+
+__all__ = ["manifest", "save_run", "write_run_data"]
+
+
+def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
+             wall_time: float) -> dict[str, Any]:
+    """What a reader needs to reproduce a run."""
+    return {
+        "scenario": scenario.name,
+        "scenario_file": str(source),
+        "input_sha256": file_sha256(source),
+        "scenario_sha256": scenario_hash(scenario),
+        "seed": seed,
+        "runs": runs,
+        "months": scenario.months,
+        "start": scenario.start,
+        "chunk_size": CHUNK_SIZE,
+        "versions": package_versions() | {"recsim": __version__},
+        "git_commit": git_commit(),
+        "wall_time_s": round(wall_time, 3),
+        "utc_time": utc_stamp(),
+        "command": command_line(),
+    }
+
+
+def write_run_data(directory: Path, scenario: Scenario, source: Path,
+                   result: EnsembleResult, *, seed: int, started: float) -> None:
+    """The tables, the resolved scenario and the manifest (last) into ``directory``."""
+    (directory / "scenario.toml").write_text(scenario_toml(scenario))
+    write_csv(summary_table(result, scenario), directory / "summary.csv")
+    write_csv(curve_table(result, scenario), directory / "curve.csv")
+    write_parquet(runs_table(result), directory / "runs.parquet")
+    write_csv(shocks_table(result, scenario), directory / "shocks.csv")
+    info = manifest(scenario, source, seed=seed, runs=result.runs,
+                    wall_time=time.perf_counter() - started)
+    write_json(info, directory / "manifest.json")
+
+
+def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleResult, *,
+             seed: int, started: float, renderer: Renderer) -> Path:
+    """Write a complete results directory atomically; return its path."""
+    try:
+        with atomic_directory(target) as temp:
+            write_run_data(temp, scenario, source, result, seed=seed, started=started)
+            # figures and report.html are drawn from the files just written, as `recsim plot`
+            write_run_outputs(read_run_dir(temp), renderer=renderer)
+    except OSError as exc:
+        fail_if_taken(target)
+        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+    return target

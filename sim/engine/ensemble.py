@@ -1,0 +1,143 @@
+"""Monte Carlo ensembles: fixed-size chunks of replicates, each seeded from one master seed.
+
+Chunk ``c`` always gets child ``c`` of ``SeedSequence(seed)`` and always holds the same
+replicates, so the result is identical whatever the executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from ..model.model import RecognitionModel
+from ..scenario.schema import Scenario
+from .executors import Executor, SerialExecutor
+
+__all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
+           "simulate_chunk"]
+
+CHUNK_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """One chunk of replicates: what a worker needs to simulate it."""
+
+    scenario: Scenario
+    replicates: int
+    seed: np.random.SeedSequence
+
+
+@dataclass(frozen=True)
+class EnsembleResult:
+    """Per-replicate outcomes; arrays are indexed [state, run] or [month, run]."""
+
+    state_ids: tuple[str, ...]
+    final_level: np.ndarray  # (n, R) int8
+    first_month: np.ndarray  # (3, n, R) int16: first month at rung >= 1, 2, 3; -1 never
+    first_downgrade: np.ndarray  # (n, R) int16, -1 never
+    de_jure: np.ndarray  # (months + 1, R) int32: de jure recognisers per month
+    de_facto: np.ndarray  # (months + 1, R) int32: states at de facto or higher per month
+    fired: np.ndarray = field(  # (k, 3) int32 rows: run, month, index of the shock that fired
+        default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
+
+    @property
+    def runs(self) -> int:
+        """Number of replicates."""
+        return int(self.final_level.shape[1])
+
+    @property
+    def months(self) -> int:
+        """Horizon in months (the counts also hold month 0)."""
+        return int(self.de_jure.shape[0] - 1)
+
+    @classmethod
+    def from_model(cls, model: RecognitionModel) -> EnsembleResult:
+        """The outcomes of a model that has run to its horizon."""
+        return cls(
+            state_ids=model.state_ids,
+            final_level=model.levels.copy(),
+            first_month=model.first_month,
+            first_downgrade=model.first_downgrade,
+            de_jure=model.counts("de_jure"),
+            de_facto=model.counts("de_facto"),
+            fired=model.shocks.events(),
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence[EnsembleResult]) -> EnsembleResult:
+        """Join chunks along the run axis, in chunk order."""
+        first = parts[0]
+        offsets = np.cumsum([0] + [p.runs for p in parts[:-1]])
+        return cls(
+            state_ids=first.state_ids,
+            final_level=np.concatenate([p.final_level for p in parts], axis=1),
+            first_month=np.concatenate([p.first_month for p in parts], axis=2),
+            first_downgrade=np.concatenate([p.first_downgrade for p in parts], axis=1),
+            de_jure=np.concatenate([p.de_jure for p in parts], axis=1),
+            de_facto=np.concatenate([p.de_facto for p in parts], axis=1),
+            fired=np.concatenate([p.fired + np.array([o, 0, 0], dtype=np.int32)
+                                  for p, o in zip(parts, offsets, strict=True)]),
+        )
+
+
+def simulate_chunk(task: ChunkTask) -> EnsembleResult:
+    """Run one chunk of replicates to the scenario's horizon, on one BLAS thread.
+
+    The monthly products are small: extra BLAS threads barely help, and on a busy machine
+    (or beside other workers) their spin-waiting makes a chunk many times slower.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
+        model.run()
+    result = EnsembleResult.from_model(model)
+    _let_go(model)
+    return result
+
+
+def _let_go(model: mesa.Model) -> None:
+    """Drop Mesa 3.3's class-level reference to ``model`` so that it can be freed.
+
+    ``mesa.Agent._ids`` maps every model that ever made an agent to its id counter and is
+    never cleared (mesa issue #3179, fixed upstream by moving the counter onto the model),
+    so without this each chunk's model, with all its arrays, lives as long as the process.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
+
+
+def plan_chunks(
+    scenario: Scenario, runs: int, seed: int, chunk_size: int = CHUNK_SIZE
+) -> list[ChunkTask]:
+    """Cut ``runs`` replicates into chunks; chunk c is seeded by child c of the master seed."""
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    n_chunks = -(-runs // chunk_size)
+    seeds = np.random.SeedSequence(seed).spawn(n_chunks)
+    sizes = [min(chunk_size, runs - c * chunk_size) for c in range(n_chunks)]
+    return [ChunkTask(scenario, size, child) for size, child in zip(sizes, seeds, strict=True)]
+
+
+def run_ensemble(
+    scenario: Scenario,
+    runs: int,
+    seed: int,
+    *,
+    executor: Executor | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> EnsembleResult:
+    """Simulate ``runs`` replicates; ``progress`` is called with each finished chunk's size."""
+    tasks = plan_chunks(scenario, runs, seed, chunk_size)
+    executor = executor or SerialExecutor()
+    parts: list[EnsembleResult | None] = [None] * len(tasks)
+    for index, part in executor.map_unordered(simulate_chunk, tasks):
+        parts[index] = part
+        if progress is not None:
+            progress(tasks[index].replicates)
+    return EnsembleResult.concat([p for p in parts if p is not None])

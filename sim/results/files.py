@@ -1,0 +1,162 @@
+"""Writing results: atomic files and directories, table formats, manifests' provenance.
+
+Files are written complete into a temporary name, then renamed into place. Imports only the
+standard library at load time, so the command line can check an output path cheaply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..scenario.schema import Scenario
+
+__all__ = [
+    "atomic_directory",
+    "atomic_write_bytes",
+    "command_line",
+    "default_run_dir",
+    "file_sha256",
+    "git_commit",
+    "is_taken",
+    "package_versions",
+    "scenario_toml",
+    "utc_stamp",
+    "write_csv",
+    "write_json",
+    "write_parquet",
+]
+
+_PACKAGES = ("recsim", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "pydantic")
+
+
+def utc_stamp(now: datetime | None = None) -> str:
+    """A sortable UTC timestamp for directory names, e.g. ``20261127T110405Z``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+
+
+def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
+    """``<root>/<scenario>/<UTC timestamp>-s<seed>``."""
+    return root / scenario_name / f"{utc_stamp()}-s{seed}"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes, so a manifest pins the exact input."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a result depends on."""
+    import platform
+    from importlib import metadata
+
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[name] = metadata.version(name)
+    return versions
+
+
+def git_commit() -> str | None:
+    """The commit of the checkout this package runs from, if it is one."""
+    import subprocess
+
+    here = Path(__file__).resolve().parent
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def scenario_toml(scenario: Scenario) -> str:
+    """The resolved scenario as TOML that loads back to an equal scenario."""
+    import tomli_w
+
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """A table as CSV with a fixed number format and line ending, so reruns match byte for byte."""
+    frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """A table as zstd-compressed Parquet (pyarrow), keeping nullable and categorical types."""
+    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+
+
+def write_json(data: dict[str, Any], path: Path) -> None:
+    """A dictionary as indented JSON with sorted keys."""
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+
+def is_taken(target: Path) -> bool:
+    """True if ``target`` exists as a file or a non-empty directory: not ours to write."""
+    return target.exists() and (not target.is_dir() or any(target.iterdir()))
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling of ``target``; rename it to ``target`` only on success.
+
+    Raises ``FileExistsError`` before doing anything if ``target`` already has contents.
+    """
+    target = Path(target)
+    if is_taken(target):
+        raise FileExistsError(str(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    temp.chmod(0o755)
+    try:
+        yield temp
+        if target.exists():
+            target.rmdir()
+        os.replace(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary sibling, so a reader never sees half a file."""
+    path = Path(path)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                     delete=False) as handle:
+        try:
+            handle.write(data)
+        except BaseException:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    try:
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def command_line() -> str:
+    """The command as typed, quoted for a shell; ``python -m sim`` shows as ``recsim``."""
+    program = Path(sys.argv[0]).name
+    if program in ("__main__.py", "-m", "-c", ""):
+        program = "recsim"
+    return shlex.join([program, *sys.argv[1:]])

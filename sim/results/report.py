@@ -1,0 +1,261 @@
+"""A self-contained HTML report: figures embedded as data URIs, inline CSS, no scripts or fonts.
+
+The report opens from the file system with no network access and carries what a reader needs
+to reproduce it: the resolved scenario, the seed, the versions and the input hashes.
+Functions here build strings; the CLI writes them.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ..scenario.calendar import add_months
+from ..scenario.ladder import LEVEL_NAMES
+from .directory import BatchData, RunData
+from .selection import comparison_states, featured_states, percent, shock_names
+
+__all__ = ["FIGURE_CAPTIONS", "batch_report", "run_report"]
+
+FIGURE_CAPTIONS = {
+    "cascade": "How many states recognise the Taliban government de facto and de jure, "
+               "month by month (mean over runs, with the range of the middle 90% of runs).",
+    "timing": "When each state first recognises de jure, and how often it never does.",
+    "order": "How often one state recognises de jure before another.",
+    "map": "The network of ties on a longitude/latitude frame, coloured by the chance of "
+           "de jure recognition; markers show where each state started.",
+    "shocks": "When each shock fired, and how de jure recognitions moved around it.",
+    "comparison": "Chance of de jure recognition by the horizon, scenario by scenario.",
+    "curves": "De jure adoption curves of all scenarios on one axis.",
+}
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid
+#ddd; } h3 { margin-top: 1.4em; }
+figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption { color: #555; font-size: 0.92em; }
+table { border-collapse: collapse; font-size: 0.88em; margin: 0.8em 0; }
+th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
+th { background: #f4f4f4; } td.text, th.text { text-align: left; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.lead { color: #444; } .muted { color: #777; font-size: 0.9em; }
+details { margin: 0.8em 0; } summary { cursor: pointer; font-weight: 600; }
+.scroll { overflow-x: auto; } .scroll td:not(.text) { white-space: nowrap; }
+"""
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _page(title: str, body: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
+            "</body>\n</html>\n")
+
+
+def _figure(name: str, png: bytes, caption: str | None = None) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    text = caption or FIGURE_CAPTIONS.get(name, "")
+    return (f'<figure id="fig-{_e(name)}"><img alt="{_e(text or name)}" '
+            f'src="data:image/png;base64,{data}"><figcaption>{_e(text)}</figcaption></figure>')
+
+
+def _table(rows: list[dict[str, Any]], text_columns: tuple[str, ...] = ()) -> str:
+    if not rows:
+        return '<p class="muted">(none)</p>'
+    head = "".join(f'<th class="{"text" if c in text_columns else ""}">{_e(c)}</th>'
+                   for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f'<td class="{"text" if c in text_columns else ""}">{_e(v)}</td>'
+                         for c, v in row.items()) + "</tr>"
+        for row in rows)
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
+            "</table></div>")
+
+
+def _pct(value: Any) -> str:
+    return "–" if pd.isna(value) else percent(float(value))
+
+
+def _month(start: date, month: Any) -> str:
+    if pd.isna(month):
+        return "–"
+    return f"{add_months(start, int(month)):%b %Y}"
+
+
+_TABLE_ROWS = 40  # larger rosters list their featured states; the CSV files have them all
+
+
+def _summary_rows(data: RunData) -> list[dict[str, Any]]:
+    start = data.scenario.start_date
+    summary = data.summary
+    if len(summary) > _TABLE_ROWS:
+        shown = featured_states(summary, data.scenario, most=_TABLE_ROWS)
+        summary = summary.set_index(summary["state"].astype(str)).loc[shown]
+    rows = []
+    for rec in summary.to_dict("records"):
+        row = {
+            "State": f"{rec['name']} ({rec['state']})",
+            "Start": LEVEL_NAMES[int(rec["start_level"])],
+            "P(de facto or higher)": _pct(rec["p_de_facto"]),
+            "P(de jure)": _pct(rec["p_de_jure"]),
+            "Median month of de jure": _month(start, rec["median_month_de_jure"]),
+        }
+        if "p_downgrade" in rec:
+            row["P(downgrade)"] = _pct(rec["p_downgrade"])
+        rows.append(row)
+    return rows
+
+
+def _shock_rows(data: RunData) -> list[dict[str, Any]]:
+    if data.shocks is None:
+        return []
+    start = data.scenario.start_date
+    rows = []
+    by_name = dict(iter(data.shocks.groupby(data.shocks["shock"].astype(str), sort=False)))
+    for name in shock_names(data.shocks, data.scenario):
+        group = by_name[name]
+        first = group.groupby("run")["month"].min()
+        rows.append({
+            "Shock": name,
+            "Fired in (share of runs)": _pct(first.size / data.n_runs),
+            "Firings per run that had it": f"{len(group) / first.size:.2f}",
+            "Median month first fired": _month(start, first.median() // 1),
+        })
+    return rows
+
+
+def _manifest_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
+    for key, value in sorted(manifest.items()):
+        if isinstance(value, Mapping):
+            value = ", ".join(f"{k} {v}" for k, v in sorted(value.items()))
+        elif isinstance(value, list):
+            continue
+        rows.append({"Key": key, "Value": value})
+    return rows
+
+
+def _horizon(data: RunData) -> str:
+    scenario = data.scenario
+    end = add_months(scenario.start_date, scenario.months)
+    return f"{scenario.start_date:%b %Y} to {end:%b %Y} ({scenario.months} months)"
+
+
+def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int) -> str:
+    h = f"h{level}"
+    scenario = data.scenario
+    parts = [f'<p class="lead">{_e(scenario.description or "(no description)")}</p>',
+             f'<p class="muted">{_e(data.n_runs)} runs, seed {_e(data.manifest.get("seed"))}, '
+             f"{_e(_horizon(data))}. Source: {_e(scenario.source or 'not given')}</p>"]
+    for name in ("cascade", "shocks", "timing", "order", "map"):
+        if name in images:
+            parts.append(_figure(name, images[name]))
+    parts.append(f"<{h}>Summary by state</{h}>")
+    more = (f" Shown: {_TABLE_ROWS} of {len(data.summary):,} states (Central Asia, the main "
+            "powers, then the most likely to recognise); summary.csv has them all."
+            if len(data.summary) > _TABLE_ROWS else "")
+    parts.append('<p class="muted">Chances are shares of runs at the horizon; the median month '
+                 "is empty where fewer than half the runs reach de jure recognition."
+                 f"{_e(more)}</p>")
+    parts.append(_table(_summary_rows(data), ("State", "Start")))
+    if data.shocks is not None:
+        parts.append(f"<{h}>Shocks</{h}>")
+        parts.append(_table(_shock_rows(data), ("Shock",)))
+    return "\n".join(parts)
+
+
+def _reproduce(data: RunData) -> str:
+    m = data.manifest
+    command = f"recsim run scenario.toml --runs {m.get('runs')} --seed {m.get('seed')}"
+    return (f"<p>To reproduce, save the scenario below as <code>scenario.toml</code> and run "
+            f"<code>{_e(command)}</code> with the versions listed.</p>"
+            f"<details><summary>Resolved scenario (scenario.toml)</summary>"
+            f"<pre>{_e(data.scenario_toml)}</pre></details>")
+
+
+def run_report(data: RunData, images: Mapping[str, bytes]) -> str:
+    """The report of one run; ``images`` maps figure names to PNG bytes."""
+    title = f"recsim: {data.name}"
+    body = [f"<h1>{_e(title)}</h1>", _run_section(data, images, level=2),
+            "<h2>Reproducibility</h2>", _reproduce(data),
+            _table(_manifest_rows(data.manifest), ("Key", "Value"))]
+    return _page(title, "\n".join(body))
+
+
+def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, Any]]:
+    """One row per state, one column per scenario in ``names``; ``cell(record)`` fills it."""
+    keyed = {(r["scenario"], r["state"]): r for r in batch.comparison.to_dict("records")}
+    return [{"State": state} | {name: cell(keyed[(name, state)]) if (name, state) in keyed
+                                else "n/a" for name in names}
+            for state in comparison_states(
+                batch.comparison, {n: d.scenario for n, d in batch.runs.items()},
+                most=_TABLE_ROWS)]
+
+
+def _difference(rec: Mapping[str, Any]) -> str:
+    if pd.isna(rec["diff_p_de_jure"]):
+        return "–"
+    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"]) for end in ("", "_low95",
+                                                                           "_high95"))
+    return f"{estimate} ({low} to {high})"
+
+
+def _points(difference: float) -> str:
+    """A difference of chances in signed percentage points, one decimal, never '-0.0'."""
+    text = f"{100 * difference:+.1f}"
+    return "+0.0" if text == "-0.0" else text
+
+
+def batch_report(batch: BatchData, images: Mapping[str, bytes],
+                 scenario_images: Mapping[str, Mapping[str, bytes]]) -> str:
+    """The report of a batch: comparison first, then each scenario in brief."""
+    names = list(batch.runs)
+    m = batch.manifest
+    title = f"recsim: comparison of {len(names)} scenario{'s' * (len(names) > 1)}"
+    body = [f"<h1>{_e(title)}</h1>",
+            f'<p class="lead">Every scenario ran {_e(m.get("runs"))} times with seed '
+            f"{_e(m.get('seed'))}, so run <i>i</i> of each scenario starts from the same random "
+            f"stream (common random numbers). The reference is <b>{_e(names[0])}</b>.</p>"]
+    failed = m.get("failed") or []
+    if failed:
+        body.append("<p><b>Scenarios that failed and are missing here:</b></p>")
+        body.append(_table([{"File": f.get("file"), "Problem": f.get("error")} for f in failed],
+                           ("File", "Problem")))
+    body.append("<h2>Scenarios</h2>")
+    body.append(_table([{"Scenario": n, "Description": d.scenario.description}
+                        for n, d in batch.runs.items()], ("Scenario", "Description")))
+    body.append("<h2>Comparison</h2>")
+    for name in ("comparison", "curves"):
+        if name in images:
+            body.append(_figure(name, images[name]))
+    body.append("<h3>Chance of de jure recognition by the horizon</h3>")
+    body.append(_table(_wide_rows(batch, lambda r: _pct(r["p_de_jure"]), names), ("State",)))
+    body.append(f"<h3>Differences from {_e(names[0])}</h3>")
+    body.append('<p class="muted">Change in the chance of de jure recognition by the horizon, '
+                "in percentage points, with its 95% interval for paired runs (Newcombe's "
+                "square-and-add method) in brackets; an interval that excludes zero marks a "
+                "difference the number of runs can resolve.</p>")
+    if len(names) > 1:
+        body.append(_table(_wide_rows(batch, _difference, names[1:]), ("State",)))
+    body.append("<h2>Each scenario</h2>")
+    for name, data in batch.runs.items():
+        body.append(f"<details><summary>{_e(name)}</summary>")
+        body.append(_run_section(data, scenario_images.get(name, {}), level=4))
+        body.append(_reproduce(data))
+        body.append("</details>")
+    body.append("<h2>Reproducibility</h2>")
+    body.append(_table(_manifest_rows(m), ("Key", "Value")))
+    body.append(_table([{"Scenario": n, "File": d.manifest.get("scenario_file"),
+                         "Input SHA-256": d.manifest.get("input_sha256")}
+                        for n, d in batch.runs.items()], ("Scenario", "File", "Input SHA-256")))
+    return _page(title, "\n".join(body))

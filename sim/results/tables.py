@@ -1,0 +1,109 @@
+"""Tables derived from an ensemble: per-state summary, adoption curve, per-run outcomes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..engine.ensemble import EnsembleResult
+from ..scenario.ladder import DE_FACTO, DE_JURE, TOP
+from ..scenario.roster import roster_of
+from ..scenario.schema import Scenario
+
+__all__ = ["QUANTILES", "curve_table", "runs_table", "shocks_table", "summary_table",
+           "survival_median"]
+
+QUANTILES = (0.05, 0.50, 0.95)
+
+
+def survival_median(first_month: np.ndarray) -> float:
+    """Smallest month by which at least half the runs have arrived (-1 = never); NaN if none.
+
+    Runs that never arrive count as censored at the horizon, so this is the median of the
+    empirical distribution with "never" as +infinity.
+    """
+    arrived = np.sort(first_month[first_month >= 0])
+    needed = -(-first_month.size // 2)  # ceil(R / 2)
+    return float(arrived[needed - 1]) if arrived.size >= needed else float("nan")
+
+
+def summary_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
+    """One row per state: chances at the horizon and the median month of de jure recognition."""
+    rows = []
+    roster = roster_of(scenario)
+    for i, state in enumerate(result.state_ids):
+        final = result.final_level[i]
+        rows.append(
+            {
+                "state": state,
+                "name": roster.names[i],
+                "start_level": int(roster.start_levels[i]),
+                "p_de_facto": float(np.mean(final >= DE_FACTO)),
+                "p_de_jure": float(np.mean(final >= DE_JURE)),
+                "median_month_de_jure": survival_median(result.first_month[DE_JURE - 1, i]),
+                "p_downgrade": float(np.mean(result.first_downgrade[i] >= 0)),
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["median_month_de_jure"] = table["median_month_de_jure"].astype("Int64")
+    return table
+
+
+def _band(counts: np.ndarray, prefix: str) -> dict[str, np.ndarray]:
+    q05, q50, q95 = np.quantile(counts, QUANTILES, axis=1)
+    return {
+        f"{prefix}_mean": counts.mean(axis=1),
+        f"{prefix}_q05": q05,
+        f"{prefix}_q50": q50,
+        f"{prefix}_q95": q95,
+    }
+
+
+def curve_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
+    """One row per month: mean and 5/50/95% quantiles of de jure and de facto+ counts."""
+    months = np.arange(result.months + 1)
+    dates = [scenario.month_date(int(m)).strftime("%Y-%m") for m in months]
+    return pd.DataFrame(
+        {
+            "month": months,
+            "date": dates,
+            **_band(result.de_jure, "de_jure"),
+            **_band(result.de_facto, "de_facto"),
+        }
+    )
+
+
+def runs_table(result: EnsembleResult) -> pd.DataFrame:
+    """One row per run and state; first months are null where the rung was never reached."""
+    n, runs = result.final_level.shape
+
+    def months(values: np.ndarray) -> pd.arrays.IntegerArray:
+        flat = values.T.reshape(-1).astype(np.int16)
+        return pd.arrays.IntegerArray(flat, mask=flat < 0)
+
+    table = pd.DataFrame(
+        {
+            "run": np.repeat(np.arange(runs, dtype=np.int32), n),
+            "state": pd.Categorical(np.tile(np.asarray(result.state_ids), runs),
+                                    categories=list(result.state_ids)),
+            "final_level": result.final_level.T.reshape(-1).astype(np.int8),
+        }
+    )
+    for rung in range(1, TOP + 1):
+        table[f"first_month_level_{rung}"] = months(result.first_month[rung - 1])
+    table["first_month_downgrade"] = months(result.first_downgrade)
+    return table
+
+
+def shocks_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
+    """One row per shock firing: ``run, month, shock`` (the shock's name), in that order."""
+    fired = result.fired
+    order = np.lexsort((fired[:, 2], fired[:, 1], fired[:, 0]))
+    names = np.array([shock.name for shock in scenario.shocks] or [""], dtype=object)
+    return pd.DataFrame(
+        {
+            "run": fired[order, 0].astype(np.int32),
+            "month": fired[order, 1].astype(np.int16),
+            "shock": names[fired[order, 2]],
+        }
+    )

@@ -1,0 +1,223 @@
+"""Read scenario files: TOML, ``extends`` inheritance, and errors that name file and key."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+import math
+import os
+import pickle
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from .checks import unknown_states
+from .schema import Scenario
+
+__all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be used; ``problems`` holds (key path, message) pairs."""
+
+    def __init__(self, file: str | Path, problems: list[tuple[str, str]]) -> None:
+        self.file = str(file)
+        self.problems = problems
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem: ``FILE: KEY: message``."""
+        return [
+            f"{self.file}: {path}: {message}" if path else f"{self.file}: {message}"
+            for path, message in self.problems
+        ]
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+@functools.cache
+def _vocabulary() -> tuple[str, ...]:
+    """Every key (field name or alias) of every table a scenario file can hold."""
+    names: set[str] = set()
+    seen: set[type] = set()
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in seen:
+                return
+            seen.add(annotation)
+            for name, field in annotation.model_fields.items():
+                names.add(field.alias or name)
+                visit(field.annotation)
+        for arg in get_args(annotation):
+            visit(arg)
+
+    visit(Scenario)
+    return tuple(sorted(names))
+
+
+def _unknown_key(key: Any) -> str:
+    close = difflib.get_close_matches(str(key), _vocabulary(), n=1, cutoff=0.75)
+    hint = f"did you mean '{close[0]}'? " if close else "check the spelling; "
+    return f"unknown key ({hint}see docs/scenarios.md)"
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(item["loc"])
+        cause = (item.get("ctx") or {}).get("error")
+        loc = loc + tuple(getattr(cause, "path", ()))
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = _unknown_key(loc[-1] if loc else "")
+        elif item["type"] == "missing":
+            message = "required key is missing"
+        problems.append((_dotted(loc), message))
+    return problems
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; any other value, arrays included, replaces the parent's."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    """The parsed file; a parent read before (``extends``) is parsed once per content."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError(shown, [("", "file not found")]) from None
+    except IsADirectoryError:
+        raise ScenarioError(shown, [("", "is a directory; give a scenario file (.toml)")]) from None
+    except OSError as exc:
+        raise ScenarioError(shown, [("", f"cannot read file: {exc}")]) from None
+    # a fresh copy, since callers merge into it; pickle copies plain data fastest
+    return pickle.loads(_parse_toml(raw, shown))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_toml(raw: bytes, shown: str) -> bytes:
+    """The table of a TOML text, pickled: parsing is the slow part of loading a scenario."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(shown, [("", f"cannot read file: {exc}")]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(shown, [("", f"not valid TOML: {exc}")]) from None
+    bad = _non_finite(data, ())
+    if bad is not None:
+        raise ScenarioError(shown, [(bad, "must be a finite number, not nan or inf")])
+    return pickle.dumps(data)
+
+
+def _non_finite(value: Any, loc: tuple[Any, ...]) -> str | None:
+    if isinstance(value, float) and not math.isfinite(value):
+        return _dotted(loc)
+    if isinstance(value, Mapping):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _non_finite(item, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The raw table of a scenario file with its ``extends`` chain merged in."""
+    path = Path(path)
+    shown = str(path)
+    real = path.resolve()
+    data = _read_toml(path, shown)
+    _anchor_edges(data, path.parent)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not parent:
+        raise ScenarioError(shown, [("extends", "must be a file name such as 'baseline.toml'")])
+    parent_path = path.parent / parent
+    if parent_path.resolve() in (*_seen, real):
+        raise ScenarioError(shown, [("extends", f"cycle: {parent} is already in this chain of "
+                                                "extends (it leads back here)")])
+    if parent_path.is_dir():
+        raise ScenarioError(shown, [("extends", f"{parent_path} is a directory; name a "
+                                                "scenario file such as 'baseline.toml'")])
+    if not parent_path.is_file():
+        raise ScenarioError(
+            shown, [("extends", f"no such file {parent_path} (paths are relative to this file)")]
+        )
+    try:
+        base = resolve_file(parent_path, (*_seen, real))
+    except ScenarioError as exc:
+        problems = [("extends", f"{exc.file}: {path_}: {msg}") for path_, msg in exc.problems]
+        raise ScenarioError(shown, problems) from None
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, data)
+
+
+def _anchor_edges(data: dict[str, Any], folder: Path) -> None:
+    """Make ``[network] edges`` absolute, relative to the file that names it."""
+    network = data.get("network")
+    if isinstance(network, dict) and isinstance(network.get("edges"), str) and network["edges"]:
+        network["edges"] = os.path.abspath(folder / network["edges"])
+
+
+def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>") -> Scenario:
+    """Validate a raw table into a frozen :class:`Scenario`, or raise :class:`ScenarioError`.
+
+    A population's roster, or one with an edge-list file, is built too
+    (sim/scenario/roster.py), so generated networks and edge-list files are checked here.
+    """
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ScenarioError(file, _problems(exc)) from None
+    if scenario.population is not None or scenario.network.edges is not None:
+        _check_roster(scenario, file)
+    return scenario
+
+
+def _check_roster(scenario: Scenario, file: str | Path) -> None:
+    """Build the roster (reading edge lists) and check the states shocks and projects name."""
+    from .roster import RosterError, roster_of  # numpy and scipy: only when a roster is needed
+
+    try:
+        roster = roster_of(scenario)
+    except RosterError as exc:
+        raise ScenarioError(file, [(_dotted(exc.path), str(exc))]) from None
+    problem = unknown_states(scenario, roster.state_ids)
+    if problem is not None:
+        raise ScenarioError(file, [(_dotted(problem[0]), problem[1])])
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, inherit and validate a scenario file."""
+    return scenario_from_dict(resolve_file(path), path)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the resolved scenario, so a manifest pins exactly what ran."""
+    canonical = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
