@@ -21,6 +21,7 @@ from sim.results.directory import RUN_FILES, read_run_dir
 
 TINY = Path(__file__).parent / "data" / "tiny.toml"
 FIGURES = ("cascade.png", "timing.png", "order.png", "map.png")
+BATCH_FIGURES = ("cascade.png", "map.png")  # a batch leaves out timing and order
 
 
 def invoke(*args: str):
@@ -63,8 +64,11 @@ def test_batch_with_a_failing_scenario_exits_1_and_writes_the_others(batch_dir):
     assert "broken.toml: weights.socal: unknown key" in result.output
     assert result.stdout.strip().splitlines()[-1] == str(out)
     for name in ("tiny", "keen"):
-        for file in (*RUN_FILES, *FIGURES, "report.html"):
+        for file in (*RUN_FILES, *BATCH_FIGURES, "report.html"):
             assert (out / name / file).is_file(), f"{name}/{file}"
+        assert not (out / name / "timing.png").exists()
+        report = (out / name / "report.html").read_text(encoding="utf-8")
+        assert "Not drawn in a batch: timing, order" in report
     assert not (out / "broken").exists()
     for file in ("comparison.csv", "comparison.png", "curves.png", "report.html", "batch.json"):
         assert (out / file).is_file(), file
@@ -170,6 +174,10 @@ def test_plot_redraws_a_batch(batch_dir):
     result = invoke("plot", out)
     assert result.exit_code == 0, result.output
     assert (out / "comparison.png").is_file() and (out / "keen" / "map.png").is_file()
+    assert not (out / "keen" / "order.png").exists()  # the batch's own set of figures
+    result = invoke("plot", out / "keen")  # a scenario's directory: every figure of a run
+    assert result.exit_code == 0, result.output
+    assert all((out / "keen" / name).is_file() for name in FIGURES)
 
 
 def _shocks(run_dir: Path, text: str) -> None:

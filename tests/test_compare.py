@@ -132,3 +132,18 @@ def test_states_the_reference_lacks_get_no_difference():
     assert table.loc[("wide", "KAZ"), "diff_p_de_jure"] == pytest.approx(0.5)
     assert pd.isna(table.loc[("wide", "TKM"), "diff_p_de_jure"])
     assert table.loc[("wide", "TKM"), "p_de_jure"] == 0.5
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.95, 0.99])
+@pytest.mark.parametrize(("successes", "n"), [(0, 1), (0, 20), (3, 20), (10, 20), (20, 20),
+                                              (517, 2000), (1, 100000)])
+def test_wilson_interval_matches_scipy(successes, n, confidence):
+    from scipy.stats import binomtest
+
+    from sim.results.compare import _wilson
+
+    expected = binomtest(successes, n).proportion_ci(confidence_level=confidence,
+                                                     method="wilson")
+    low, high = _wilson(successes, n, confidence)
+    assert low == pytest.approx(expected.low, abs=1e-12)
+    assert high == pytest.approx(expected.high, abs=1e-12)

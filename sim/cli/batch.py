@@ -16,7 +16,7 @@ import click
 from .common import check_out_dir, load_or_fail, seed_option
 
 if TYPE_CHECKING:
-    from ..results.directory import RunData
+    from ..results.directory import BatchData, RunData
     from ..scenario.schema import Scenario
     from .drawing import PendingRun, Renderer
 
@@ -102,7 +102,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
 
     comparison_error = ""
     try:
-        with Renderer() as renderer:
+        with Renderer(simulating=workers > 1) as renderer:
             comparison_error = _run_batch(target, loaded, failed, renderer, runs=runs,
                                           seed=seed, workers=workers, quiet=quiet,
                                           started=started)
@@ -125,7 +125,11 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
 def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_Failure],
                renderer: Renderer, *, runs: int, seed: int, workers: int, quiet: bool,
                started: float) -> str:
-    """Simulate every scenario into the batch directory; return the comparison's error."""
+    """Simulate every scenario into the batch directory; return the comparison's error.
+
+    Figures are drawn while the next scenario simulates; the comparison is computed as soon
+    as the last one has, so its figures queue behind the scenarios' and no worker waits.
+    """
     from ..engine.ensemble import run_ensemble
     from ..engine.executors import make_executor
     from ..results.directory import read_run_dir
@@ -133,7 +137,6 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
     from .drawing import start_run_outputs
     from .saving import write_run_data
 
-    comparison_error = ""
     with atomic_directory(target) as temp, _batch_bar(runs * len(loaded), quiet=quiet) as bar:
         executor = make_executor(workers)
         pending: dict[str, tuple[Path, PendingRun]] = {}
@@ -146,27 +149,28 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
                                       progress=bar.update)
                 (temp / name).mkdir()
                 write_run_data(temp / name, scenario, file, result, seed=seed, started=begun)
-                pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer))
+                pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer,
+                                                         in_batch=True))
             except Exception as exc:  # one scenario's failure must not stop the batch
                 shutil.rmtree(temp / name, ignore_errors=True)
                 failed.append(_Failure(file, _describe(exc)))
+        if not pending:
+            raise _NothingRan
         bar.set_description("figures")
-        done: dict[str, tuple[Path, RunData, dict[str, bytes]]] = {}
+        comparison = _Comparison(temp, {n: (f, p.data) for n, (f, p) in pending.items()},
+                                 failed, renderer, runs=runs, seed=seed, started=started)
+        run_png: dict[str, dict[str, bytes]] = {}
         for name, (file, run) in pending.items():
             try:
                 images = run.collect()
                 images.write()
-                done[name] = (file, run.data, images.png)
+                run_png[name] = images.png
             except Exception as exc:  # a figure that cannot be drawn fails its scenario
                 shutil.rmtree(temp / name, ignore_errors=True)
                 failed.append(_Failure(file, _describe(exc)))
-        if not done:
+        if not run_png:
             raise _NothingRan
-        try:
-            _compare(temp, done, failed, renderer, runs=runs, seed=seed, started=started)
-        except Exception as exc:  # keep the scenarios' results even so
-            comparison_error = _describe(exc)
-    return comparison_error
+        return comparison.finish(run_png, failed)
 
 
 def _describe(exc: Exception) -> str:
@@ -175,10 +179,51 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _compare(temp: Path, done: dict[str, tuple[Path, RunData, dict[str, bytes]]],
-             failed: list[_Failure], renderer: Renderer, *, runs: int, seed: int,
-             started: float) -> None:
-    """Write comparison.csv, batch.json, and the batch figures and report."""
+class _Comparison:
+    """comparison.csv, batch.json and the batch figures and report, started early."""
+
+    def __init__(self, temp: Path, runs_done: dict[str, tuple[Path, RunData]],
+                 failed: list[_Failure], renderer: Renderer, *, runs: int, seed: int,
+                 started: float) -> None:
+        self.temp, self.renderer = temp, renderer
+        self.settings = {"runs": runs, "seed": seed, "started": started}
+        self.error = ""
+        self.runs_done = runs_done
+        self._start(runs_done, list(failed))
+
+    def _start(self, runs_done: dict[str, tuple[Path, RunData]],
+               failed: list[_Failure]) -> None:
+        from .drawing import submit_batch_figures
+
+        self.futures: dict[str, Any] = {}
+        try:
+            self.batch = _write_comparison(self.temp, runs_done, failed, **self.settings)
+            self.futures = submit_batch_figures(self.batch, self.renderer)
+        except Exception as exc:  # keep the scenarios' results even so
+            self.error = _describe(exc)
+
+    def finish(self, run_png: dict[str, dict[str, bytes]], failed: list[_Failure]) -> str:
+        """Wait for the figures and write the report; redo all if a scenario dropped out."""
+        from .drawing import batch_images
+
+        if set(run_png) != set(self.runs_done):  # a scenario's figures failed: leave it out
+            for future in self.futures.values():
+                future.cancel()
+            self.error = ""
+            self._start({n: v for n, v in self.runs_done.items() if n in run_png}, failed)
+        if self.error:
+            return self.error
+        try:
+            batch_images(self.batch, self.futures, run_png).write()
+        except Exception as exc:  # keep the scenarios' results even so
+            return _describe(exc)
+        return ""
+
+
+def _write_comparison(temp: Path, runs_done: dict[str, tuple[Path, RunData]],
+                      failed: list[_Failure], *, runs: int, seed: int,
+                      started: float) -> BatchData:
+    """Write comparison.csv and batch.json; return the batch as the figures need it."""
     from .. import __version__
     from ..results.compare import ScenarioOutcome, comparison_table
     from ..results.directory import BatchData
@@ -190,16 +235,16 @@ def _compare(temp: Path, done: dict[str, tuple[Path, RunData, dict[str, bytes]]]
         write_csv,
         write_json,
     )
-    from .drawing import batch_images, submit_batch_figures
 
-    data = {name: run for name, (_, run, _) in done.items()}
+    data = {name: run for name, (_, run) in runs_done.items()}
     outcomes = {name: ScenarioOutcome.from_runs(d.summary, d.runs) for name, d in data.items()}
     table = comparison_table(outcomes)
     write_csv(table, temp / "comparison.csv")
     manifest = {
         "reference": next(iter(outcomes)),
-        "scenarios": [{"name": d.name, "dir": name, "file": str(done[name][0]),
-                       "input_sha256": file_sha256(done[name][0])} for name, d in data.items()],
+        "scenarios": [{"name": d.name, "dir": name, "file": str(runs_done[name][0]),
+                       "input_sha256": file_sha256(runs_done[name][0])}
+                      for name, d in data.items()],
         "failed": [{"file": str(f.file), "error": f.error} for f in failed],
         "seed": seed,
         "runs": runs,
@@ -209,7 +254,4 @@ def _compare(temp: Path, done: dict[str, tuple[Path, RunData, dict[str, bytes]]]
         "command": command_line(),
     }
     write_json(manifest, temp / "batch.json")
-    batch_data = BatchData(temp, manifest, table, data)
-    futures = submit_batch_figures(batch_data, renderer)
-    run_png = {name: png for name, (_, _, png) in done.items()}
-    batch_images(batch_data, futures, run_png).write()
+    return BatchData(temp, manifest, table, data)

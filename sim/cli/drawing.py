@@ -35,6 +35,8 @@ __all__ = [
 
 BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
 _MOST_DRAW_WORKERS = 4
+# Relative cost of drawing each figure, so the longest start first and finish together
+_DRAWING_COST = {"map": 6, "order": 5, "timing": 3, "shocks": 3, "cascade": 2}
 
 
 def _draw(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
@@ -57,16 +59,18 @@ class Renderer:
     """Draws figures in worker processes (or in this one, given one worker or one core).
 
     Create it early: the workers' server starts importing matplotlib at once, in the
-    background, while this process goes on simulating.
+    background, while this process goes on simulating. When the command also simulates in
+    worker processes, set ``simulating`` so the same server imports the engine too.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, simulating: bool = False) -> None:
         self.workers = _draw_workers() if workers is None else workers
         self._pool: cf.ProcessPoolExecutor | None = None
         if self.workers > 1:
             from ..engine.process import warm_context
 
-            context = warm_context("sim.cli.render")
+            engine = ("sim.engine.ensemble",) if simulating else ()
+            context = warm_context("sim.cli.render", *engine)
             self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=context)
 
     def submit(self, kind: str, name: str, data: Any,
@@ -129,21 +133,26 @@ class PendingRun:
     target: Path
     fmt: str
     futures: dict[str, cf.Future[dict[str, bytes]]] = field(default_factory=dict)
+    omitted: tuple[str, ...] = ()
 
     def collect(self) -> RunImages:
         """Wait for every figure; the files and the report, ready to write."""
         drawn = {name: future.result() for name, future in self.futures.items()}
         png = {name: images["png"] for name, images in drawn.items()}
         files = {name: images[self.fmt] for name, images in drawn.items()}
-        return RunImages(self.target, self.fmt, files, png, run_report(self.data, png))
+        return RunImages(self.target, self.fmt, files, png,
+                         run_report(self.data, png, self.omitted))
 
 
 def start_run_outputs(data: RunData, renderer: Renderer, fmt: str = "png",
-                      target: Path | None = None) -> PendingRun:
+                      target: Path | None = None, *, in_batch: bool = False) -> PendingRun:
     """Start drawing a run's figures (to be written into ``target``, by default its own
-    directory)."""
-    pending = PendingRun(data, target or data.path, fmt)
-    for name in run_figure_names(data.scenario, shocks_fired=data.shocks is not None):
+    directory); a scenario of a batch gets the figures a batch draws (BATCH_OMITS)."""
+    fired = data.shocks is not None
+    names = run_figure_names(data.scenario, shocks_fired=fired, in_batch=in_batch)
+    omitted = [n for n in run_figure_names(data.scenario, shocks_fired=fired) if n not in names]
+    pending = PendingRun(data, target or data.path, fmt, omitted=tuple(omitted))
+    for name in sorted(names, key=_DRAWING_COST.get, reverse=True):  # longest first
         pending.futures[name] = renderer.submit("run", name, data, _formats(fmt))
     return pending
 
@@ -190,7 +199,8 @@ def write_batch_outputs(batch: BatchData, fmt: str = "png", *, renderer: Rendere
 
     Everything is drawn before the first file is replaced. Returns the paths written.
     """
-    pending = [start_run_outputs(data, renderer, fmt) for data in batch.runs.values()]
+    pending = [start_run_outputs(data, renderer, fmt, in_batch=True)
+               for data in batch.runs.values()]
     futures = submit_batch_figures(batch, renderer, fmt)
     collected = [p.collect() for p in pending]
     run_png = {name: done.png for name, done in zip(batch.runs, collected, strict=True)}

@@ -41,7 +41,7 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     check_out_dir(target)
     from .drawing import Renderer  # its workers import matplotlib in the background
 
-    with Renderer() as renderer:
+    with Renderer(simulating=workers > 1) as renderer:
         from ..engine.ensemble import CHUNK_SIZE, run_ensemble
         from ..engine.executors import make_executor
         from .saving import save_run

@@ -16,7 +16,7 @@ R = TypeVar("R")
 
 # Modules the fork server imports before forking any worker; only ever added to, since the
 # server is one per process and starts with the list as it stands then.
-_PRELOAD = ["sim.engine.ensemble"]
+_PRELOAD: list[str] = []
 
 
 def worker_context(*preload: str) -> BaseContext:
@@ -32,7 +32,7 @@ def worker_context(*preload: str) -> BaseContext:
         return mp.get_context("spawn")
     _PRELOAD.extend(name for name in preload if name not in _PRELOAD)
     context = mp.get_context("forkserver")
-    context.set_forkserver_preload(list(_PRELOAD))
+    context.set_forkserver_preload([*_PRELOAD, "sim.engine.worker_start"])
     return context
 
 
@@ -62,7 +62,7 @@ class ProcessExecutor:
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
         with cf.ProcessPoolExecutor(max_workers=self.workers,
-                                    mp_context=worker_context()) as pool:
+                                    mp_context=worker_context("sim.engine.ensemble")) as pool:
             queue = iter(enumerate(items))
             futures: dict[cf.Future[Any], int] = {}
             try:

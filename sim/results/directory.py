@@ -184,7 +184,11 @@ def _month_index(value: Any, start: date) -> float:
 
 
 def _check_shocks(path: Path, shocks: pd.DataFrame, scenario: Scenario, n_runs: int) -> None:
-    shocks["month"] = [_month_index(v, scenario.start_date) for v in shocks["month"]]
+    months = pd.to_numeric(shocks["month"], errors="coerce")
+    text = months.isna()  # months written as YYYY-MM (or nonsense): parse those one by one
+    if text.any():
+        months[text] = [_month_index(v, scenario.start_date) for v in shocks["month"][text]]
+    shocks["month"] = months
     for column, top in (("run", n_runs - 1), ("month", scenario.months)):
         values = pd.to_numeric(shocks[column], errors="coerce")
         bad = values.isna() | (values % 1 != 0) | (values < 0) | (values > top)

@@ -7,6 +7,7 @@ standard library at load time, so the command line can check an output path chea
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -58,20 +59,26 @@ def file_sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages a result depends on."""
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
     import platform
     from importlib import metadata
 
-    versions = {"python": platform.python_version()}
+    versions = [("python", platform.python_version())]
     for name in _PACKAGES:
         with contextlib.suppress(metadata.PackageNotFoundError):
-            versions[name] = metadata.version(name)
-    return versions
+            versions.append((name, metadata.version(name)))
+    return tuple(versions)
 
 
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a result depends on (looked up once a process)."""
+    return dict(_versions())
+
+
+@functools.cache
 def git_commit() -> str | None:
-    """The commit of the checkout this package runs from, if it is one."""
+    """The commit of the checkout this package runs from, if it is one (asked once)."""
     import subprocess
 
     here = Path(__file__).resolve().parent

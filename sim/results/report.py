@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -151,7 +151,8 @@ def _horizon(data: RunData) -> str:
     return f"{scenario.start_date:%b %Y} to {end:%b %Y} ({scenario.months} months)"
 
 
-def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int) -> str:
+def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int,
+                 omitted: Sequence[str] = ()) -> str:
     h = f"h{level}"
     scenario = data.scenario
     parts = [f'<p class="lead">{_e(scenario.description or "(no description)")}</p>',
@@ -160,6 +161,10 @@ def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int) -> s
     for name in ("cascade", "shocks", "timing", "order", "map"):
         if name in images:
             parts.append(_figure(name, images[name]))
+    if omitted:
+        parts.append(f'<p class="muted">Not drawn in a batch: {_e(", ".join(omitted))}. '
+                     f"<code>recsim plot {_e(data.path.name)}</code> on this scenario's "
+                     "directory draws them.</p>")
     parts.append(f"<{h}>Summary by state</{h}>")
     more = (f" Shown: {_TABLE_ROWS} of {len(data.summary):,} states (Central Asia, the main "
             "powers, then the most likely to recognise); summary.csv has them all."
@@ -183,10 +188,11 @@ def _reproduce(data: RunData) -> str:
             f"<pre>{_e(data.scenario_toml)}</pre></details>")
 
 
-def run_report(data: RunData, images: Mapping[str, bytes]) -> str:
-    """The report of one run; ``images`` maps figure names to PNG bytes."""
+def run_report(data: RunData, images: Mapping[str, bytes], omitted: Sequence[str] = ()) -> str:
+    """The report of one run; ``images`` maps figure names to PNG bytes, ``omitted`` names
+    figures left out (in a batch)."""
     title = f"recsim: {data.name}"
-    body = [f"<h1>{_e(title)}</h1>", _run_section(data, images, level=2),
+    body = [f"<h1>{_e(title)}</h1>", _run_section(data, images, level=2, omitted=omitted),
             "<h2>Reproducibility</h2>", _reproduce(data),
             _table(_manifest_rows(data.manifest), ("Key", "Value"))]
     return _page(title, "\n".join(body))

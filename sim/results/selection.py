@@ -15,6 +15,7 @@ import pandas as pd
 from ..scenario.schema import Scenario
 
 __all__ = [
+    "BATCH_OMITS",
     "MAIN_POWERS",
     "can_map",
     "central_asia_first",
@@ -91,12 +92,37 @@ def state_labels(summary: pd.DataFrame) -> dict[str, str]:
 def first_months(runs: pd.DataFrame, states: list[str], column: str) -> pd.DataFrame:
     """One row per run, one float column per state in ``states`` (NaN = never), from a runs table.
 
-    Only the rows of those states are pivoted, so a large population costs little.
+    A table laid out as ``runs.parquet`` is (every state of run 0, in roster order, then
+    run 1, ...) is reshaped directly; any other is pivoted, only the rows of ``states``.
     """
+    grid = _run_grid(runs, column)
+    if grid is not None:
+        values, names = grid
+        where = {name: i for i, name in enumerate(names)}
+        return pd.DataFrame(values[:, [where[s] for s in states]], columns=states,
+                            index=pd.RangeIndex(values.shape[0], name="run"))
     rows = runs[runs["state"].isin(states)]
     wide = rows.assign(state=rows["state"].astype(str)).pivot(index="run", columns="state",
                                                               values=column)
     return wide.reindex(columns=states).astype("Float64").astype(float)
+
+
+def _run_grid(runs: pd.DataFrame, column: str) -> tuple[np.ndarray, list[str]] | None:
+    """``column`` as a (runs, states) float array if ``runs`` is laid out run by run with
+    every state of a categorical ``state`` column in category order; else None."""
+    state = runs["state"]
+    if not isinstance(state.dtype, pd.CategoricalDtype):
+        return None
+    n = len(state.cat.categories)
+    if n == 0 or len(runs) % n:
+        return None
+    codes = state.cat.codes.to_numpy().reshape(-1, n)
+    run = runs["run"].to_numpy()
+    if not (codes == np.arange(n)).all() or not (run.reshape(-1, n) ==
+                                                 np.arange(len(codes))[:, None]).all():
+        return None
+    values = runs[column].to_numpy(dtype=float, na_value=np.nan).reshape(-1, n)
+    return values, [str(c) for c in state.cat.categories]
 
 
 def percent(value: float) -> str:
@@ -140,12 +166,19 @@ def can_map(scenario: Scenario) -> bool:
     return len(located_states(scenario)) >= 2
 
 
-def run_figure_names(scenario: Scenario, *, shocks_fired: bool) -> list[str]:
+# Figures a batch leaves out of its scenarios' directories: the batch compares scenarios,
+# and drawing these for each of many scenarios would take most of its time; 'recsim plot'
+# on a scenario's directory draws them.
+BATCH_OMITS = ("timing", "order")
+
+
+def run_figure_names(scenario: Scenario, *, shocks_fired: bool,
+                     in_batch: bool = False) -> list[str]:
     """The figures of one run, by file stem: ``map`` only for states with places (not a
-    population), ``shocks`` only when a shock fired."""
+    population), ``shocks`` only when a shock fired; in a batch, not :data:`BATCH_OMITS`."""
     names = ["cascade", "timing", "order"]
     if can_map(scenario):
         names.append("map")
     if shocks_fired:
         names.append("shocks")
-    return names
+    return [n for n in names if not (in_batch and n in BATCH_OMITS)]
