@@ -5,8 +5,8 @@ months, on one core (BLAS is held to one thread and the engine runs serially):
 
 1. a per-run loop: one ``RecognitionModel`` per run with R = 1, as plain Mesa would be
    used; a sample of runs is timed and the rate extrapolated to all runs;
-2. the ensemble engine, ``sim.ensemble.run_ensemble`` (Mesa agents over replicate arrays);
-3. the hand-vectorised reference, ``sim.reference`` (no Mesa).
+2. the ensemble engine, ``sim.engine.ensemble.run_ensemble`` (Mesa agents over replicate arrays);
+3. the hand-vectorised reference, ``sim.engine.reference`` (no Mesa).
 
 Then, each in a fresh subprocess, peak memory for ``--memory-runs`` runs. The last line is
 ``speedup_vs_per_run=<x> engine_vs_reference=<y>`` (targets: x >= 50, y >= 0.5).
