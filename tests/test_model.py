@@ -11,7 +11,7 @@ from helpers import tiny
 from pydantic import ValidationError
 
 from sim.model.agents import StateAgent
-from sim.model.hazards import climb_probability, drop_probability
+from sim.model.hazards import climb_hazard, drop_hazard, move_probabilities
 from sim.model.model import RecognitionModel
 from sim.scenario.ladder import FACTORS, TOP
 from sim.scenario.loading import load_scenario
@@ -50,15 +50,28 @@ def test_hazard_matches_hand_computation():
     expected = 1.0 / (1.0 + math.exp(-0.5))
     assert b.p_up == pytest.approx(np.full(4, expected))
     c = next(a for a in model.agents if a.state_id == "C")
-    assert np.all(c.p_up == 0.0)  # no incentive and no partners: no net gain, no move
+    # no incentive and no partners: U = 0, so P = logistic(0 - 1.0)
+    assert c.p_up == pytest.approx(np.full(4, 1.0 / (1.0 + math.exp(1.0))))
     a = next(a for a in model.agents if a.state_id == "A")
     assert np.all(a.p_up == 0.0)  # already at the top
 
 
-def test_climb_and_drop_probabilities_are_gated_by_the_sign_of_utility():
+def test_climb_and_drop_hazards_are_logistic_in_utility_minus_threshold():
     utility = np.array([-3.0, 0.0, 2.0])
-    assert climb_probability(utility, 2.0).tolist() == [0.0, 0.0, 0.5]
-    assert drop_probability(utility, 3.0).tolist() == [0.5, 0.0, 0.0]
+    assert climb_hazard(utility, 2.0) == pytest.approx(1 / (1 + np.exp([5.0, 2.0, 0.0])))
+    assert drop_hazard(utility, 3.0) == pytest.approx(1 / (1 + np.exp([0.0, 3.0, 5.0])))
+    assert climb_hazard(np.array([1e6]), np.inf).tolist() == [0.0]  # no rung above the top
+
+
+def test_move_probabilities_by_hand():
+    # one state on rung 1: climbing hazards 0.5 (rung 2) and 0.2 (rung 3), dropping 0.1
+    up = np.array([[0.3], [0.5], [0.2]])
+    down = np.array([[0.1], [0.2], [0.4]])
+    p = move_probabilities(np.array([1]), up, down)[:, 0]
+    # up 1: 0.5 - 0.5 * 0.2; up 2: 0.5 * 0.2; down: 0.1; stay: the rest
+    assert p == pytest.approx([0.1, 0.4, 0.4, 0.1])
+    # on rung 3, downgrades off: nothing can happen
+    assert move_probabilities(np.array([3]), up, None)[:, 0].tolist() == [0, 0, 0, 1]
 
 
 def test_monthly_move_frequency_matches_hazard():
@@ -70,17 +83,21 @@ def test_monthly_move_frequency_matches_hazard():
     assert abs(share - p) < 4 * math.sqrt(p * (1 - p) / 20_000)
 
 
-def test_no_social_weight_and_no_incentives_nobody_moves():
+def test_no_social_weight_and_no_incentives_every_state_has_the_same_hazard():
+    # U = 0 everywhere: the monthly chance of climbing onto rung 1 is logistic(0 - 0) = 1/2,
+    # whoever the partners are; rungs 2 and 3 and stepping down are out of reach.
     scenario = tiny(
-        {s: {"level": lvl} for s, lvl in zip("ABCD", [0, 1, 2, 3], strict=True)},
+        {s: {"level": lvl} for s, lvl in zip("ABCD", [0, 0, 0, 3], strict=True)},
         ties=[{"from": "A", "to": "D"}, {"from": "B", "to": "D"}, {"from": "C", "to": "D"}],
         weights={"social": 0.0},
-        thresholds={"level_1": -5.0, "level_2": -5.0, "level_3": -5.0},
-        months=60,
+        thresholds={"level_1": 0.0, "level_2": 100.0, "level_3": 100.0, "downgrade": 100.0},
+        months=1,
     )
-    model = RecognitionModel(scenario, replicates=500, rng=3)
+    model = RecognitionModel(scenario, replicates=20_000, rng=3)
     model.run()
-    assert np.all(model.levels == np.array([[0], [1], [2], [3]]))
+    climbed = (model.levels[:3] == 1).mean(axis=1)
+    assert np.all(np.abs(climbed - 0.5) < 4 * math.sqrt(0.25 / 20_000))
+    assert set(np.unique(model.levels[:3])) == {0, 1} and np.all(model.levels[3] == 3)
 
 
 def test_huge_threshold_nobody_moves():
@@ -95,7 +112,8 @@ def test_huge_threshold_nobody_moves():
     assert np.all(model.levels == np.array([[0], [2]]))
 
 
-def test_huge_incentive_every_state_climbs_one_rung_a_month_to_the_top():
+def test_huge_incentive_every_state_climbs_to_the_top_in_the_first_month():
+    # every climbing hazard is ~1, so their products are too: all rungs in one month
     starts = [0, 1, 2, 3]
     scenario = tiny(
         {s: {"level": lvl, "minerals": 10.0} for s, lvl in zip("ABCD", starts, strict=True)},
@@ -103,13 +121,13 @@ def test_huge_incentive_every_state_climbs_one_rung_a_month_to_the_top():
         months=6,
     )
     model = RecognitionModel(scenario, replicates=50, rng=3)
-    for month in range(1, 7):
-        model.step()
-        expected = np.minimum(np.array(starts) + month, TOP)
-        assert np.all(model.levels == expected[:, None])
+    model.step()
+    assert np.all(model.levels == TOP)
     for rung in range(1, TOP + 1):
-        expected_first = np.maximum(rung - np.array(starts), 0)
+        expected_first = np.where(np.array(starts) >= rung, 0, 1)
         assert np.all(model.first_month[rung - 1] == expected_first[:, None])
+    model.run(5)
+    assert np.all(model.levels == TOP)
 
 
 def _activation_order_and_result(scenario, order_seed: int, reverse: bool = False):
@@ -178,9 +196,22 @@ def test_reversible_states_can_step_down_on_strongly_negative_utility():
     )
     model = RecognitionModel(scenario, replicates=100, rng=2)
     model.run()
-    # U = -20: P(down) = logistic(20) ~ 1, so one rung a month down to 0.
+    # U = -20: every dropping hazard is logistic(20) ~ 1: all the way down in month 1
     assert np.all(model.levels == 0)
     assert np.all(model.first_downgrade == 1)
+
+
+def test_irreversible_states_never_step_down():
+    scenario = tiny(
+        {"A": {"level": 3, "western_pressure": 10.0}},
+        weights={"western_pressure": -2.0},
+        thresholds={"downgrade": 0.0},
+        model={"reversible": False},
+        months=12,
+    )
+    model = RecognitionModel(scenario, replicates=100, rng=2)
+    model.run()
+    assert np.all(model.levels == 3) and np.all(model.first_downgrade == -1)
 
 
 def test_every_factor_has_a_weight_and_a_state_intensity():

@@ -9,7 +9,7 @@ import pytest
 
 from sim.model.network import influence_matrix
 from sim.scenario.loading import ScenarioError, load_scenario, scenario_from_dict
-from sim.study.params import ParameterError, check_path, get_value, numeric_paths, with_values
+from sim.scenario.params import ParameterError, check_path, get_value, numeric_paths, with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -14,7 +14,8 @@ from sim.model.shocks import fire_schedule
 from sim.results.tables import shocks_table
 from sim.scenario.loading import load_scenario, scenario_from_dict
 
-STILL = {"level_1": 100.0, "level_2": 100.0, "level_3": 100.0}  # nobody moves on their own
+STILL = {"level_1": 100.0, "level_2": 100.0, "level_3": 100.0,  # nobody moves on their own
+         "downgrade": 100.0}
 
 
 def tiny(shocks: list[dict[str, Any]], **extra: Any) -> Any:
@@ -209,6 +210,7 @@ def bloc_scenario(levels: tuple[int, int], propensities: tuple[float, float],
     }
     return scenario_from_dict({
         "name": "bloc", "months": 6, "weights": {"social": 0.0},
+        "model": {"reversible": False},  # downgrades stay individual: keep them out
         "thresholds": dict.fromkeys(("level_1", "level_2", "level_3"), thresholds),
         "states": states,
         "shocks": [{"kind": "bloc", "name": "pact", "states": ["A", "B"], "at": 1}],

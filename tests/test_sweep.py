@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from sim.scenario.loading import ScenarioError, load_scenario
+from sim.scenario.params import ParameterError
 from sim.study.checkpoints import CheckpointStore, StudyMismatch
 from sim.study.design import check_ranges, grid_design, parse_range, round_whole_numbers
-from sim.study.params import ParameterError
 from sim.study.sweep import StudyPlan, run_study, simulate_study_chunk, study_table
 
 SMALL = Path(__file__).resolve().parent / "data" / "study_small.toml"

@@ -27,7 +27,7 @@ def params(scenario: Path, pattern: str | None) -> None:
     Example:
       recsim params scenarios/baseline.toml --match 'weights.*'
     """
-    from ..study.params import numeric_paths
+    from ..scenario.params import numeric_paths
 
     for path, value in numeric_paths(load_or_fail(scenario)).items():
         if pattern is None or fnmatch.fnmatchcase(path, pattern):

@@ -62,8 +62,8 @@ def parse_ranges(texts: Sequence[str], scenario: Scenario, *, with_steps: bool,
                  option: str) -> list[Range]:
     """Parse and check ``PATH=LO:HI[:STEPS]`` options, or stop with a one-line error."""
     from ..scenario.loading import ScenarioError
+    from ..scenario.params import ParameterError
     from ..study.design import check_ranges, parse_range
-    from ..study.params import ParameterError
 
     if not texts:
         example = "weights.social=2:6:5" if with_steps else "weights.social=2:6"

@@ -2,6 +2,9 @@
 
 Chunk ``c`` always gets child ``c`` of ``SeedSequence(seed)`` and always holds the same
 replicates, so the result is identical whatever the executor or the number of workers.
+A replicate may have its own parameter values: drawn from the scenario's posterior draws
+(sim/engine/uncertainty.py) and, over those, values given for every run (the points of an
+exploration). Each chunk carries its replicates' values to the worker.
 """
 
 from __future__ import annotations
@@ -14,8 +17,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from ..model.model import RecognitionModel
+from ..model.parameters import ReplicateValues
 from ..scenario.schema import Scenario
 from .executors import Executor, SerialExecutor
+from .uncertainty import drawn_values
 
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
            "simulate_chunk"]
@@ -30,6 +35,7 @@ class ChunkTask:
     scenario: Scenario
     replicates: int
     seed: np.random.SeedSequence
+    values: ReplicateValues | None = None  # per-replicate parameters, one row each
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,8 @@ def simulate_chunk(task: ChunkTask) -> EnsembleResult:
     (or beside other workers) their spin-waiting makes a chunk many times slower.
     """
     with threadpool_limits(limits=1, user_api="blas"):
-        model = RecognitionModel(task.scenario, task.replicates, rng=task.seed)
+        model = RecognitionModel(task.scenario, task.replicates, rng=task.seed,
+                                 values=task.values)
         model.run()
     result = EnsembleResult.from_model(model)
     _let_go(model)
@@ -112,15 +119,29 @@ def _let_go(model: mesa.Model) -> None:
 
 
 def plan_chunks(
-    scenario: Scenario, runs: int, seed: int, chunk_size: int = CHUNK_SIZE
+    scenario: Scenario, runs: int, seed: int, chunk_size: int = CHUNK_SIZE,
+    values: ReplicateValues | None = None,
 ) -> list[ChunkTask]:
-    """Cut ``runs`` replicates into chunks; chunk c is seeded by child c of the master seed."""
+    """Cut ``runs`` replicates into chunks; chunk c is seeded by child c of the master seed.
+
+    A chunk's replicates take the scenario's drawn parameters (if it names draws) and then
+    ``values`` (one row per run) over them.
+    """
     if runs < 1:
         raise ValueError("runs must be at least 1")
+    if values is not None and values.replicates != runs:
+        raise ValueError(f"values has {values.replicates} rows for {runs} runs")
     n_chunks = -(-runs // chunk_size)
     seeds = np.random.SeedSequence(seed).spawn(n_chunks)
-    sizes = [min(chunk_size, runs - c * chunk_size) for c in range(n_chunks)]
-    return [ChunkTask(scenario, size, child) for size, child in zip(sizes, seeds, strict=True)]
+    tasks = []
+    for c, child in enumerate(seeds):
+        start = c * chunk_size
+        size = min(chunk_size, runs - start)
+        given = None if values is None else values.rows(start, start + size)
+        drawn = drawn_values(scenario, size, child,
+                             exclude=() if given is None else given.paths)
+        tasks.append(ChunkTask(scenario, size, child, ReplicateValues.join([drawn, given])))
+    return tasks
 
 
 def run_ensemble(
@@ -131,9 +152,13 @@ def run_ensemble(
     executor: Executor | None = None,
     chunk_size: int = CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
+    values: ReplicateValues | None = None,
 ) -> EnsembleResult:
-    """Simulate ``runs`` replicates; ``progress`` is called with each finished chunk's size."""
-    tasks = plan_chunks(scenario, runs, seed, chunk_size)
+    """Simulate ``runs`` replicates; ``progress`` is called with each finished chunk's size.
+
+    ``values`` gives every run its own values of some parameters (one row per run).
+    """
+    tasks = plan_chunks(scenario, runs, seed, chunk_size, values)
     executor = executor or SerialExecutor()
     parts: list[EnsembleResult | None] = [None] * len(tasks)
     for index, part in executor.map_unordered(simulate_chunk, tasks):

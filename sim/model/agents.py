@@ -6,7 +6,6 @@ import mesa
 import numpy as np
 
 from ..scenario.parts import StateSpec
-from .hazards import static_utility
 from .world import World
 
 __all__ = ["StateAgent"]
@@ -24,7 +23,8 @@ class StateAgent(mesa.Agent):
 
     ``decide`` reads only last month's levels (through the model's social shares) and
     stores ``next_level``; the model commits all agents afterwards, so the order in which
-    agents decide cannot change the outcome.
+    agents decide cannot change the outcome. Its parameters are arrays over replicates
+    (sim/model/parameters.py): one column when every replicate shares them.
     """
 
     model: World  # a RecognitionModel (sim/model/model.py), which imports this module
@@ -34,12 +34,12 @@ class StateAgent(mesa.Agent):
         self.index = index
         self.state_id = state_id
         self.spec = spec
-        scenario = model.scenario
-        self.static_utility = static_utility(spec, scenario.weights)
-        self.social_weight = scenario.weights.social
-        self.threshold_up = np.asarray(scenario.thresholds.up())  # by current level
-        self.threshold_down = scenario.thresholds.downgrade
-        self.reversible = scenario.model.reversible
+        parameters = model.parameters
+        self.static_utility = parameters.base_utility[index]  # (1,) or (R,)
+        self.social_weight = parameters.social
+        self.threshold_up = parameters.threshold_up  # (4, 1 or R), by current level
+        self.threshold_down = parameters.threshold_down
+        self.reversible = model.scenario.model.allows_downgrades
         self.next_level = self.level.copy()
         self.p_up = np.zeros(model.replicates)
         self.p_down = np.zeros(model.replicates)
@@ -49,13 +49,21 @@ class StateAgent(mesa.Agent):
         """This state's rung in every replicate (a view: writing it moves the state)."""
         return self.model.levels[self.index]
 
-    def utility(self, rung: np.ndarray) -> np.ndarray:
-        """Utility of standing on ``rung`` (1..3): own incentives plus the social pull."""
+    def utility(self, rung: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        """Utility of standing on ``rung`` (1..3): own incentives plus the social pull.
+
+        With ``where`` (replicate indices), for those replicates only; ``rung`` then holds
+        one rung per index.
+        """
         shares = self.model.shares[:, self.index, :]  # share of partners at >= rung 1, 2, 3
-        share = _pick_rows(shares, rung - 1)
-        share *= self.social_weight  # a fresh array: scale and shift it in place
-        share += self.static_utility + self.model.utility_offset[self.index]
-        return share
+        if where is None:
+            share = _pick_rows(shares, rung - 1)
+            share *= self.social_weight  # a fresh array: scale and shift it in place
+            share += self.static_utility + self.model.utility_offset[self.index]
+            return share
+        share = shares[rung - 1, where] * _at(self.social_weight, where)
+        return share + _at(self.static_utility, where) + \
+            self.model.utility_offset[self.index, where]
 
     def decide(self) -> None:
         """Draw this month's move in every replicate from last month's state of the world.
@@ -68,3 +76,8 @@ class StateAgent(mesa.Agent):
     def advance(self) -> None:
         """Commit the decision taken in ``decide``."""
         self.model.levels[self.index] = self.next_level
+
+
+def _at(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``values`` (one or R entries) at replicates ``where``."""
+    return values if len(values) == 1 else values[where]

@@ -11,6 +11,7 @@ from ..scenario.schema import Scenario
 from .agents import StateAgent
 from .hazards import RUNGS
 from .network import influence_matrix
+from .parameters import ReplicateValues, resolve
 from .rules import make_rule
 from .shocks import ShockEngine
 
@@ -37,6 +38,7 @@ class RecognitionModel(mesa.Model):
 
     Month 0 is the scenario's start month; ``step`` advances one month. The scenario's
     shocks (see :mod:`sim.model.shocks`) fire at the start of a month, before anyone decides.
+    ``values`` gives replicates their own values of some parameters (one row each).
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class RecognitionModel(mesa.Model):
         replicates: int = 1,
         *,
         rng: np.random.Generator | np.random.SeedSequence | int | None = None,
+        values: ReplicateValues | None = None,
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
             rng = np.random.default_rng(rng)
@@ -53,6 +56,10 @@ class RecognitionModel(mesa.Model):
         self.replicates = int(replicates)
         roster = roster_of(scenario)
         self.state_ids = roster.state_ids
+        if values is not None and values.replicates != self.replicates:
+            raise ValueError(f"values for {values.replicates} replicates, model has "
+                             f"{self.replicates}")
+        self.parameters = resolve(scenario, roster.state_ids, roster.specs, values)
         n = len(roster)
         self.levels = np.repeat(roster.start_levels[:, None], self.replicates, axis=1)
         adopters = scenario.adopters

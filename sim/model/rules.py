@@ -20,7 +20,8 @@ import numpy as np
 
 from ..scenario.ladder import TOP
 from ..scenario.population import ThresholdSpec
-from .hazards import climb_probability, drop_probability
+from .hazards import climb_hazard, drop_hazard
+from .parameters import take_by_level
 from .world import Deciding, DecisionRule, World
 
 __all__ = [
@@ -61,12 +62,13 @@ def draw_thresholds(spec: ThresholdSpec, own: list[float | None], replicates: in
 
 
 class LogitRule:
-    """Logistic hazard: P(up) = expit(U(next rung) - threshold of that rung) when U > 0.
+    """Logistic hazards of the next rung up and, with downgrades, of the rung stood on.
 
-    With ``reversible``, a state above 0 drops a rung with P(down) =
-    expit(-U(current rung) - downgrade threshold) when U < 0, using the upper tail of the
-    same draw so that climbing and dropping are exclusive. The hazards are
-    sim/model/hazards.py's ``climb_probability`` and ``drop_probability``.
+    One uniform per state and replicate decides (sim/model/hazards.py): up while it stays
+    below the running product of the climbing hazards of the rungs above, else down while
+    its upper tail stays below the product of the dropping hazards of the rungs below. A
+    state rarely moves two rungs in a month; the products make it possible, as in the
+    record (a recognition straight from no engagement, a withdrawal to none).
     """
 
     name = "logit"
@@ -75,22 +77,67 @@ class LogitRule:
         self.world = world
 
     def prepare(self, world: World) -> None:
-        """Nothing to share across agents: each computes its own hazard."""
+        """Nothing to share across agents: each computes its own hazards."""
 
     def decide(self, agent: Deciding) -> np.ndarray:
-        """Climb, drop or stay in every replicate; keeps the hazards on the agent."""
+        """Climb, drop or stay in every replicate; keeps the first hazards on the agent."""
         level = agent.level.astype(np.intp)
         draw = self.world.draws[agent.index]
         up_rung = np.minimum(level + 1, TOP)
-        agent.p_up = climb_probability(agent.utility(up_rung), agent.threshold_up.take(level))
+        agent.p_up = climb_hazard(agent.utility(up_rung),
+                                  take_by_level(agent.threshold_up, level))
         up = draw < agent.p_up
         next_level = agent.level + up
+        _climb_on(agent, draw, next_level, np.flatnonzero(up & (level + 1 < TOP)), agent.p_up)
         if agent.reversible:
             here = np.maximum(level, 1)
-            p_down = drop_probability(agent.utility(here), agent.threshold_down)
+            p_down = drop_hazard(agent.utility(here), agent.threshold_down)
             agent.p_down = np.where(level > 0, p_down, 0.0)
-            next_level -= ~up & (draw >= 1.0 - agent.p_down)
+            down = ~up & (draw >= 1.0 - agent.p_down)
+            next_level -= down
+            _drop_on(agent, draw, next_level, np.flatnonzero(down & (level > 1)),
+                     agent.p_down)
         return next_level
+
+
+def _climb_on(agent: Deciding, draw: np.ndarray, next_level: np.ndarray, where: np.ndarray,
+              reach: np.ndarray) -> None:
+    """Replicates ``where`` have just climbed: each climbs on while the draw stays below
+    the product of the hazards so far (``reach``) and the next rung's (in place)."""
+    reach = reach[where]
+    while where.size:
+        rung = next_level[where].astype(np.intp) + 1
+        threshold = _threshold_at(agent.threshold_up, rung - 1, where)
+        reach = reach * climb_hazard(agent.utility(rung, where), threshold)
+        on = draw[where] < reach
+        next_level[where[on]] += 1
+        keep = on & (rung < TOP)
+        where, reach = where[keep], reach[keep]
+
+
+def _drop_on(agent: Deciding, draw: np.ndarray, next_level: np.ndarray, where: np.ndarray,
+             reach: np.ndarray) -> None:
+    """Replicates ``where`` have just dropped: each drops on while the draw's upper tail
+    stays below the product of the dropping hazards so far and the next rung's."""
+    reach = reach[where]
+    while where.size:
+        rung = next_level[where].astype(np.intp)  # the rung now stood on, above 0
+        threshold = _at(agent.threshold_down, where)
+        reach = reach * drop_hazard(agent.utility(rung, where), threshold)
+        on = draw[where] >= 1.0 - reach
+        next_level[where[on]] -= 1
+        keep = on & (rung > 1)
+        where, reach = where[keep], reach[keep]
+
+
+def _at(values: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """A per-replicate parameter (one or R entries) at replicates ``where``."""
+    return values if len(values) == 1 else values[where]
+
+
+def _threshold_at(table: np.ndarray, index: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """``table[index[k], where[k]]``, for a table with one column or one per replicate."""
+    return table[index, 0] if table.shape[1] == 1 else table[index, where]
 
 
 class ThresholdRule:

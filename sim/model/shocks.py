@@ -15,7 +15,10 @@ Effects are per replicate, since a random shock fires at different months in dif
   it is active, instead of building an influence matrix per replicate;
 * ``bloc`` overrides its members' upward moves after they decide, before anyone commits.
 
-Nothing here reads last month's decisions of other agents, so the model stays synchronous.
+The scenario's ``history`` (shocks dated in or before the start month) does not fire
+during the run, but what lingers of it acts from month 0: an attack's recovery, an
+incentive change, a tie or bloc in force. Nothing here reads last month's decisions of
+other agents, so the model stays synchronous.
 """
 
 from __future__ import annotations
@@ -35,8 +38,9 @@ from ..scenario.shocks import (
     TieShock,
     shock_month,
 )
-from .hazards import RUNGS, climb_probability
+from .hazards import RUNGS, climb_hazard
 from .network import tie_matrix
+from .parameters import take_by_level
 from .world import Deciding, World
 
 __all__ = ["ShockEngine", "fire_schedule", "strength_profile"]
@@ -103,71 +107,103 @@ class _TieRow:
 
 
 class ShockEngine:
-    """Applies a scenario's shocks to a model (:class:`~sim.model.model.RecognitionModel`)."""
+    """Applies a scenario's shocks to a model (:class:`~sim.model.model.RecognitionModel`).
+
+    Months can be given explicitly, so the likelihood (sim/calibrate/likelihood.py) can
+    replay an observed record through this same code, month by month.
+    """
 
     def __init__(self, model: World) -> None:
         scenario = model.scenario
         self.shocks = scenario.shocks
+        self.history = scenario.history
         self.replicates = model.replicates
+        self.months = scenario.months
         self._index = {state: i for i, state in enumerate(model.state_ids)}
-        rng = model.rng.spawn(1)[0] if self.shocks else None
+        # the schedule's own stream: spawning leaves the model's monthly draws untouched
+        rng = model.rng.spawn(1)[0]
         self.fires = [fire_schedule(s, scenario, model.replicates, rng) for s in self.shocks]
         self._fired_by = [  # lasting shocks: fired by month m, in each replicate
             np.logical_or.accumulate(f, axis=0) if isinstance(s, TieShock | BlocShock) else None
             for s, f in zip(self.shocks, self.fires, strict=True)
         ]
+        self._past = [-(shock_month(s, scenario.start_date) or 0) for s in self.history]
         self._logged: list[np.ndarray] = []
-        self._agents: tuple[Deciding, ...] = model.state_agents if self.shocks else ()
+        self._agents: tuple[Deciding, ...] = model.state_agents
         self._bloc_rng = rng
-        self._setup_intensities(scenario)
+        self._setup_intensities(scenario, model)
         self._setup_ties(scenario)
 
     # ------------------------------------------------------------------ set-up
-    def _setup_intensities(self, scenario: Scenario) -> None:
-        """One channel per (factor, state) that attacks or incentive shocks move."""
-        channels: dict[tuple[int, int], dict[int, float]] = {}
+    def _setup_intensities(self, scenario: Scenario, model: World) -> None:
+        """One channel per (factor, state) that attacks or incentive shocks move.
 
-        def add(factor: str, state: str, shock: int, coef: float) -> None:
+        A channel's intensity change is ``add @ strength + (scale @ strength) * base``: an
+        ``add`` shock adds its amount, a ``scale`` shock multiplies the state's own
+        intensity, which may differ from replicate to replicate.
+        """
+        channels: dict[tuple[int, int], dict[tuple[bool, int], tuple[float, float]]] = {}
+        future, past = [], []
+
+        def add(factor: str, state: str, shock: tuple[bool, int], plus: float,
+                times: float) -> None:
             key = (FACTORS.index(factor), self._index[state])
             row = channels.setdefault(key, {})
-            row[shock] = row.get(shock, 0.0) + coef
+            old_plus, old_times = row.get(shock, (0.0, 0.0))
+            row[shock] = (old_plus + plus, old_times + times)
 
-        profiled = []
-        for s, shock in enumerate(self.shocks):
+        tagged = [(True, s, shock) for s, shock in enumerate(self.history)] + \
+            [(False, s, shock) for s, shock in enumerate(self.shocks)]
+        for is_past, s, shock in tagged:
+            if not isinstance(shock, AttackShock | IncentiveShock):
+                continue
+            slot = (is_past, len(past) if is_past else len(future))
             if isinstance(shock, AttackShock):
                 project = scenario.projects[shock.project]
                 for state in project.stakeholders:
-                    add("connectivity", state, len(profiled), -shock.connectivity_loss)
+                    add("connectivity", state, slot, -shock.connectivity_loss, 0.0)
                 for state in project.threatened:
-                    add("security", state, len(profiled), shock.security_gain)
-            elif isinstance(shock, IncentiveShock):
-                for state in shock.states:
-                    base = getattr(self._agents[self._index[state]].spec, shock.factor)
-                    coef = shock.add if shock.add is not None else (shock.scale - 1.0) * base
-                    add(shock.factor, state, len(profiled), coef)
+                    add("security", state, slot, shock.security_gain, 0.0)
             else:
-                continue
-            kernel = _kernel(shock, scenario.months + 1)
-            profiled.append(strength_profile(self.fires[s], kernel))
+                for state in shock.states:
+                    if shock.add is not None:
+                        add(shock.factor, state, slot, shock.add, 0.0)
+                    else:
+                        add(shock.factor, state, slot, 0.0, shock.scale - 1.0)
+            if is_past:
+                lag = self._past[s]  # months since it fired, at month 0
+                past.append(_kernel(shock, lag + self.months + 1)[lag:])
+            else:
+                kernel = _kernel(shock, self.months + 1)
+                future.append(strength_profile(self.fires[s], kernel))
         keys = sorted(channels)
-        self._profiles = np.stack(profiled) if profiled else np.zeros((0, 1, 1))
-        self._coef = np.zeros((len(keys), len(profiled)))
-        for p, key in enumerate(keys):
-            for shock, coef in channels[key].items():
-                self._coef[p, shock] = coef
-        specs = [agent.spec for agent in self._agents]
-        self._factor_weight = np.array([getattr(scenario.weights, FACTORS[f]) for f, _ in keys])
-        self._base = np.array([getattr(specs[i], FACTORS[f]) for f, i in keys])
-        self._offset_rows, channel_row = np.unique(
-            np.array([i for _, i in keys], dtype=np.intp), return_inverse=True
-        )
+        self.channel_factors = np.array([f for f, _ in keys], dtype=np.intp)
+        self.channel_rows = np.array([i for _, i in keys], dtype=np.intp)
+        self._profiles = np.stack(future) if future else np.zeros((0, 1, 1))
+        self._past_profiles = np.stack(past) if past else np.zeros((0, self.months + 1))
+        self._plus = {flag: np.zeros((len(keys), n)) for flag, n in ((False, len(future)),
+                                                                     (True, len(past)))}
+        self._times = {flag: np.zeros((len(keys), n)) for flag, n in ((False, len(future)),
+                                                                      (True, len(past)))}
+        for c, key in enumerate(keys):
+            for (is_past, slot), (plus, times) in channels[key].items():
+                self._plus[is_past][c, slot] = plus
+                self._times[is_past][c, slot] = times
+        parameters = model.parameters
+        self._factor_weight = parameters.factor_weights[self.channel_factors]  # (C, 1 or R)
+        self._base = parameters.intensities[self.channel_rows, self.channel_factors]
+        self._offset_rows, channel_row = np.unique(self.channel_rows, return_inverse=True)
         self._gather = np.zeros((len(self._offset_rows), len(keys)))  # channel -> its state
         self._gather[channel_row, np.arange(len(keys))] = 1.0
         self._applied = np.zeros((len(self._offset_rows), self.replicates))
 
     def _setup_ties(self, scenario: Scenario) -> None:
-        """Rows of the influence matrix that tie shocks touch, and what they set."""
-        ties = [(s, shock) for s, shock in enumerate(self.shocks) if isinstance(shock, TieShock)]
+        """Rows of the influence matrix that tie shocks touch, and what they set.
+
+        Tie shocks of the history come first, so a later shock setting the same tie wins.
+        """
+        ties = [(None, shock) for shock in self.history if isinstance(shock, TieShock)] + \
+            [(s, shock) for s, shock in enumerate(self.shocks) if isinstance(shock, TieShock)]
         self._tie_ids = [s for s, _ in ties]
         self._tie_rows: list[_TieRow] = []
         if not ties:
@@ -193,8 +229,11 @@ class ShockEngine:
             ))
 
     # ------------------------------------------------------------------ each month
-    def _active(self, s: int, month: int) -> np.ndarray:
-        """Replicates in which the tie or bloc shock ``s`` has fired by ``month``."""
+    def _active(self, s: int | None, month: int) -> np.ndarray:
+        """Replicates in which the tie or bloc shock ``s`` has fired by ``month`` (a shock
+        of the history, ``s`` None, is in force everywhere)."""
+        if s is None:
+            return np.ones(self.replicates, dtype=bool)
         fired_by = self._fired_by[s]
         assert fired_by is not None
         return fired_by[min(month, len(fired_by) - 1)]
@@ -204,9 +243,9 @@ class ShockEngine:
         fires = self.fires[s]
         return fires[month] if month < len(fires) else None
 
-    def start_month(self, model: World) -> None:
+    def start_month(self, model: World, month: int | None = None) -> None:
         """Fire this month's shocks: log them, move forced levels, update utility offsets."""
-        month = model.month
+        month = model.month if month is None else month
         for s, shock in enumerate(self.shocks):
             now = self._fires_now(s, month)
             if now is None or not now.any():
@@ -217,22 +256,28 @@ class ShockEngine:
             if isinstance(shock, RecognizeShock):
                 rows = [self._index[state] for state in shock.states]
                 model.levels[np.ix_(rows, runs)] = shock.level
-        if len(self._offset_rows) and month < self._profiles.shape[1]:
-            offset = self._utility_change(self._profiles[:, month, :])
+        if len(self._offset_rows) and month <= self.months:
+            offset = self._gather @ (self._factor_weight * self.effective_change(month))
             model.utility_offset[self._offset_rows] += offset - self._applied
             self._applied = offset
 
-    def _utility_change(self, strength: np.ndarray) -> np.ndarray:
-        """Utility change per affected state from shock strengths (shocks x replicates)."""
-        change = self._coef @ strength  # intensity change per channel
-        effective = np.maximum(self._base[:, None] + change, 0.0) - self._base[:, None]
-        return self._gather @ (self._factor_weight[:, None] * effective)
+    def effective_change(self, month: int) -> np.ndarray:
+        """(channels, replicates): each channel's intensity change in ``month``, after the
+        floor at zero (channel c is factor ``channel_factors[c]`` of state
+        ``channel_rows[c]``)."""
+        strength = self._profiles[:, month, :]  # (future shocks, R)
+        past = self._past_profiles[:, month]  # (history shocks,)
+        plus = self._plus[False] @ strength + (self._plus[True] @ past)[:, None]
+        times = self._times[False] @ strength + (self._times[True] @ past)[:, None]
+        change = plus + times * self._base
+        return np.maximum(self._base + change, 0.0) - self._base
 
-    def adjust_shares(self, model: World, shares: np.ndarray) -> np.ndarray:
+    def adjust_shares(self, model: World, shares: np.ndarray,
+                      month: int | None = None) -> np.ndarray:
         """Correct the social shares of rows whose ties are changed, where a tie shock is on."""
         if not self._tie_rows:
             return shares
-        month = model.month
+        month = model.month if month is None else month
         active = [self._active(s, month) for s in self._tie_ids]
         for tie_row in self._tie_rows:
             on = np.zeros(self.replicates, dtype=bool)
@@ -256,14 +301,14 @@ class ShockEngine:
         """Where a bloc is active, its members climb together or not at all.
 
         The bloc stands on its lowest member's rung b. One draw per replicate decides
-        whether it climbs: with probability logistic(mean member utility at b + 1 minus the
-        threshold of b + 1). If it does, every member on rung b climbs; members above b
-        wait. Downgrades (when reversible) stay individual.
+        whether it climbs: with the climbing hazard of rung b + 1 at the members' mean
+        utility there. If it does, every member on rung b climbs one rung; members above b
+        wait. Downgrades stay individual.
         """
         month = model.month
-        for s, shock in enumerate(self.shocks):
-            if not isinstance(shock, BlocShock):
-                continue
+        blocs = [(None, shock) for shock in self.history if isinstance(shock, BlocShock)] + \
+            [(s, shock) for s, shock in enumerate(self.shocks) if isinstance(shock, BlocShock)]
+        for s, shock in blocs:
             draw = self._bloc_rng.random(self.replicates)
             active = self._active(s, month)
             if not active.any():
@@ -273,7 +318,7 @@ class ShockEngine:
             floor = levels.min(axis=0)
             rung = np.minimum(floor + 1, TOP)
             utility = np.mean([agent.utility(rung) for agent in members], axis=0)
-            climb = draw < climb_probability(utility, members[0].threshold_up[floor])
+            climb = draw < climb_hazard(utility, take_by_level(members[0].threshold_up, floor))
             for agent, level in zip(members, levels, strict=True):
                 chosen = agent.next_level
                 together = np.where((level == floor) & climb, level + 1, level)

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..scenario.parts import StateSpec
 from ..scenario.schema import Scenario
+from .parameters import Parameters
 
 __all__ = ["Deciding", "DecisionRule", "World"]
 
@@ -23,8 +24,8 @@ class Deciding(Protocol):
 
     index: int
     spec: StateSpec
-    threshold_up: np.ndarray  # threshold of the rung above each level (index = level)
-    threshold_down: float
+    threshold_up: np.ndarray  # (4, 1 or R): threshold of the rung above each level
+    threshold_down: np.ndarray  # (1 or R,)
     reversible: bool
     p_up: np.ndarray
     p_down: np.ndarray
@@ -40,6 +41,7 @@ class World(Protocol):
     """The model's state during a month, as agents, rules and shocks see it."""
 
     scenario: Scenario
+    parameters: Parameters
     rule: DecisionRule
     replicates: int
     rng: np.random.Generator

@@ -52,6 +52,10 @@ class ScenarioParts(Protocol):
     @property
     def shocks(self) -> tuple[Shock, ...]: ...
     @property
+    def history(self) -> tuple[Shock, ...]: ...
+    @property
+    def start(self) -> str: ...
+    @property
     def months(self) -> int: ...
     @property
     def start_date(self) -> date: ...
@@ -119,7 +123,7 @@ def _check_population(scenario: ScenarioParts, population: Population) -> None:
 
 def _check_threshold_rule(scenario: ScenarioParts) -> None:
     model = scenario.model
-    if model.reversible:
+    if model.reversible is True:
         raise KeyPathError(("model", "reversible"),
                            "the threshold rule only climbs; set it to false")
     spec = model.threshold
@@ -150,6 +154,23 @@ def _timing_problem(shock: Shock, scenario: ScenarioParts) -> Problem | None:
         first = scenario.month_date(1).strftime("%Y-%m")
         return ("at",), (f"month {month} is outside the horizon: shocks happen in months 1.."
                          f"{scenario.months} ({first} to {last}); the start month is month 0")
+    return None
+
+
+def _history_timing_problem(shock: Shock, scenario: ScenarioParts) -> Problem | None:
+    """A shock of the history happened: a fixed month, written YYYY-MM, not after the start."""
+    if shock.hazard is not None or shock.repeat or shock.at is None:
+        return ("at",), "a shock of the history happened: give its month as at = 'YYYY-MM'"
+    if not isinstance(shock.at, str):
+        return ("at",), "give the month as 'YYYY-MM' (a month index counts from the start)"
+    try:
+        month = shock_month(shock, scenario.start_date)
+    except ValueError as exc:
+        return ("at",), str(exc)
+    assert month is not None
+    if month > 0:
+        return ("at",), (f"{shock.at} is after the start month {scenario.start}; a shock "
+                         "still to come belongs in [[shocks]]")
     return None
 
 
@@ -191,18 +212,20 @@ def shock_problem(scenario: ScenarioParts) -> Problem | None:
             return path, f"unknown state {state!r}"
     seen: set[str] = set()
     in_bloc: dict[str, str] = {}
-    for i, shock in enumerate(scenario.shocks):
-        if shock.name in seen:
-            return ("shocks", i, "name"), f"another shock is already named {shock.name!r}"
-        seen.add(shock.name)
-        problem = _timing_problem(shock, scenario) or _kind_problem(shock, scenario, known)
-        if problem is not None:
-            return ("shocks", i, *problem[0]), problem[1]
-        for j, state in enumerate(shock.states if isinstance(shock, BlocShock) else ()):
-            if state in in_bloc:
-                return ("shocks", i, "states", j), (
-                    f"{state} is already in bloc {in_bloc[state]!r}; a state joins one bloc")
-            in_bloc[state] = shock.name
+    for table, timing in (("history", _history_timing_problem), ("shocks", _timing_problem)):
+        for i, shock in enumerate(getattr(scenario, table)):
+            if shock.name in seen:
+                return (table, i, "name"), f"another shock is already named {shock.name!r}"
+            seen.add(shock.name)
+            problem = timing(shock, scenario) or _kind_problem(shock, scenario, known)
+            if problem is not None:
+                return (table, i, *problem[0]), problem[1]
+            for j, state in enumerate(shock.states if isinstance(shock, BlocShock) else ()):
+                if state in in_bloc:
+                    return (table, i, "states", j), (
+                        f"{state} is already in bloc {in_bloc[state]!r}; a state joins one "
+                        "bloc")
+                in_bloc[state] = shock.name
     return None
 
 
@@ -219,8 +242,9 @@ def unknown_states(scenario: ScenarioParts, state_ids: tuple[str, ...]) -> Probl
     for path, state in _project_refs(scenario):
         if state not in roster:
             return path, f"unknown state {state!r}"
-    for i, shock in enumerate(scenario.shocks):
-        for path, state in state_refs(shock):
-            if state not in roster:
-                return ("shocks", i, *path), f"unknown state {state!r}"
+    for table in ("history", "shocks"):
+        for i, shock in enumerate(getattr(scenario, table)):
+            for path, state in state_refs(shock):
+                if state not in roster:
+                    return (table, i, *path), f"unknown state {state!r}"
     return None

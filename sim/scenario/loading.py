@@ -150,7 +150,7 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
     shown = str(path)
     real = path.resolve()
     data = _read_toml(path, shown)
-    _anchor_edges(data, path.parent)
+    _anchor_files(data, path.parent)
     parent = data.pop("extends", None)
     if parent is None:
         return data
@@ -177,11 +177,16 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
     return _merge(base, data)
 
 
-def _anchor_edges(data: dict[str, Any], folder: Path) -> None:
-    """Make ``[network] edges`` absolute, relative to the file that names it."""
-    network = data.get("network")
-    if isinstance(network, dict) and isinstance(network.get("edges"), str) and network["edges"]:
-        network["edges"] = os.path.abspath(folder / network["edges"])
+# Keys that name files, by table: read relative to the scenario file that names them.
+_FILE_KEYS = (("network", "edges"), ("events", "log"), ("uncertainty", "draws"))
+
+
+def _anchor_files(data: dict[str, Any], folder: Path) -> None:
+    """Make the file names of ``_FILE_KEYS`` absolute, relative to the file naming them."""
+    for table, key in _FILE_KEYS:
+        section = data.get(table)
+        if isinstance(section, dict) and isinstance(section.get(key), str) and section[key]:
+            section[key] = os.path.abspath(folder / section[key])
 
 
 def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>") -> Scenario:
@@ -194,9 +199,22 @@ def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>")
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(file, _problems(exc)) from None
-    if scenario.population is not None or scenario.network.edges is not None:
+    if (scenario.population is not None or scenario.network.edges is not None
+            or scenario.events.log is not None):
         _check_roster(scenario, file)
+    if scenario.uncertainty.draws is not None or scenario.uncertainty.means:
+        _check_draws(scenario, file)
     return scenario
+
+
+def _check_draws(scenario: Scenario, file: str | Path) -> None:
+    """The draws file exists, and its columns (and the means) name per-replicate parameters."""
+    from .draws import DrawsError, check_uncertainty
+
+    try:
+        check_uncertainty(scenario)
+    except DrawsError as exc:
+        raise ScenarioError(file, [(_dotted(exc.path), str(exc))]) from None
 
 
 def _check_roster(scenario: Scenario, file: str | Path) -> None:

@@ -14,12 +14,14 @@ from .ladder import TOP
 from .population import ThresholdSpec
 
 __all__ = [
+    "Events",
     "Intensity",
     "ModelSpec",
     "Network",
     "StateSpec",
     "Thresholds",
     "Tie",
+    "Uncertainty",
     "Weight",
     "Weights",
 ]
@@ -60,9 +62,15 @@ class Thresholds(_Frozen):
 class ModelSpec(_Frozen):
     """Switches of the decision model."""
 
-    reversible: bool = False
+    # may states step down? unset: yes under the logit rule, no under the threshold rule
+    reversible: bool | None = None
     rule: Literal["logit", "threshold"] = "logit"  # see sim/model/rules.py
     threshold: ThresholdSpec = ThresholdSpec()  # thresholds of the threshold rule
+
+    @property
+    def allows_downgrades(self) -> bool:
+        """Whether states may step down: ``reversible``, or the rule's default."""
+        return self.rule == "logit" if self.reversible is None else self.reversible
 
 
 class StateSpec(_Frozen):
@@ -73,6 +81,8 @@ class StateSpec(_Frozen):
     lat: float = Field(default=0.0, ge=-90.0, le=90.0)
     lon: float = Field(default=0.0, ge=-180.0, le=180.0)
     level: int = Field(default=0, ge=0, le=TOP)
+    # with an event log: the level before the state's first logged event (default: level)
+    level_before_log: int | None = Field(default=None, ge=0, le=TOP)
     central_asia: bool = False
     propensity: Weight = 0.0
     connectivity: Intensity = 0.0
@@ -102,3 +112,26 @@ class Network(_Frozen):
 
     directed: bool = False
     edges: str | None = None  # CSV edge list source,target[,weight]; see edgelist.py
+
+
+class Events(_Frozen):
+    """An event log (sim/scenario/eventlog.py) the start levels are read from.
+
+    With ``log``, each state starts on its level in the log at the scenario's start month:
+    after its latest event in or before that month, else ``level_before_log`` (else
+    ``level``). A user who appends an event and reruns starts from the world as it stands.
+    """
+
+    log: str | None = None  # CSV file, relative to the scenario file that names it
+
+
+class Uncertainty(_Frozen):
+    """Parameter uncertainty: a file of draws, one row per draw, one column per key path.
+
+    Each replicate of a run takes its parameters from one row, drawn with the run's seed
+    (sim/engine/ensemble.py); ``means`` are the parameters a run uses when uncertainty is
+    switched off (``recsim calibrate`` writes both).
+    """
+
+    draws: str | None = None  # Parquet or CSV file, relative to the scenario file
+    means: dict[str, float] = {}

@@ -18,11 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from .edgelist import EdgeList, EdgeListError, read_edge_list
+from .eventlog import EventLog, EventLogError, read_event_log
 from .parts import StateSpec
 from .population import Population
 from .schema import Scenario
 
-__all__ = ["Roster", "RosterError", "build_roster", "random_adopters", "roster_of"]
+__all__ = ["Roster", "RosterError", "build_roster", "levels_before_log", "random_adopters",
+           "read_log", "roster_of"]
 
 
 class RosterError(ValueError):
@@ -56,15 +58,19 @@ class Roster:
 
 
 def roster_of(scenario: Scenario) -> Roster:
-    """The roster of ``scenario``, built once per distinct content and edge-list file."""
+    """The roster of ``scenario``, built once per distinct content, edge list and event log."""
     key = scenario.model_dump_json(include={"states", "ties", "network", "population",
-                                            "adopters"})
-    edges = scenario.network.edges
-    stamp = None
-    if edges is not None and os.path.exists(edges):
-        info = os.stat(edges)
-        stamp = (info.st_mtime_ns, info.st_size)
-    return _cached_roster(key, stamp, _Holder(scenario))
+                                            "adopters", "events", "start"})
+    stamps = tuple(_stamp(path) for path in (scenario.network.edges, scenario.events.log))
+    return _cached_roster(key, stamps, _Holder(scenario))
+
+
+def _stamp(path: str | None) -> tuple[int, int] | None:
+    """When and how big a file is, so the cache notices it changing."""
+    if path is None or not os.path.exists(path):
+        return None
+    info = os.stat(path)
+    return info.st_mtime_ns, info.st_size
 
 
 class _Holder:
@@ -81,7 +87,8 @@ class _Holder:
 
 
 @lru_cache(maxsize=4)
-def _cached_roster(key: str, stamp: tuple[int, int] | None, holder: _Holder) -> Roster:
+def _cached_roster(key: str, stamps: tuple[tuple[int, int] | None, ...],
+                   holder: _Holder) -> Roster:
     return build_roster(holder.scenario)
 
 
@@ -110,8 +117,32 @@ def build_roster(scenario: Scenario) -> Roster:
         specs = (spec,) * len(ids)
         names = ids
     levels = np.array([s.level for s in specs], dtype=np.int8)
+    if scenario.events.log is not None:
+        levels = _logged_levels(scenario, ids, specs)
     _raise_named_adopters(scenario, ids, levels)
     return Roster(ids, names, specs, levels, sp.csr_array(ties))
+
+
+def levels_before_log(ids: tuple[str, ...], specs: tuple[StateSpec, ...]) -> dict[str, int]:
+    """Each state's level before its first logged event: ``level_before_log``, else ``level``."""
+    return {state: spec.level if spec.level_before_log is None else spec.level_before_log
+            for state, spec in zip(ids, specs, strict=True)}
+
+
+def read_log(scenario: Scenario, ids: tuple[str, ...]) -> EventLog:
+    """The scenario's event log, its states checked against the roster's."""
+    try:
+        return read_event_log(scenario.events.log or "", set(ids), scenario=scenario.name)
+    except EventLogError as exc:
+        raise RosterError(("events", "log"), str(exc)) from None
+
+
+def _logged_levels(scenario: Scenario, ids: tuple[str, ...],
+                   specs: tuple[StateSpec, ...]) -> np.ndarray:
+    """Levels at the end of the start month: the log's, else the level before it."""
+    log = read_log(scenario, ids)
+    levels = log.levels_at(scenario.start_date, levels_before_log(ids, specs))
+    return np.array([levels[state] for state in ids], dtype=np.int8)
 
 
 def _read(path: str) -> EdgeList:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from .calendar import add_months, parse_month
 from .checks import check_roster, shock_problem
 from .errors import KeyPathError
-from .parts import ModelSpec, Network, StateSpec, Thresholds, Tie, Weights
+from .parts import Events, ModelSpec, Network, StateSpec, Thresholds, Tie, Uncertainty, Weights
 from .population import Adopters, Population
 from .shocks import Project, Shock
 
@@ -44,6 +44,9 @@ class Scenario(BaseModel):
     adopters: Adopters = Adopters()
     projects: dict[Annotated[str, Field(pattern=_STATE_ID)], Project] = {}
     shocks: tuple[Shock, ...] = ()
+    history: tuple[Shock, ...] = ()  # shocks dated in or before the start month
+    events: Events = Events()
+    uncertainty: Uncertainty = Uncertainty()
 
     @field_validator("start")
     @classmethod

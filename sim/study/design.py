@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..scenario.params import ParameterError, check_path, is_integer_path, with_values
 from ..scenario.schema import Scenario
-from .params import ParameterError, check_path, is_integer_path, with_values
 
 __all__ = ["Range", "check_ranges", "grid_design", "parse_range", "round_whole_numbers"]
 

@@ -26,9 +26,9 @@ import pandas as pd
 from ..engine.ensemble import ChunkTask, simulate_chunk
 from ..engine.executors import Executor, SerialExecutor
 from ..scenario.loading import scenario_hash
+from ..scenario.params import is_integer_path, with_values
 from ..scenario.schema import Scenario
 from .measures import Outcome, Tally, estimates, outcome_catalogue, tally_runs
-from .params import is_integer_path, with_values
 
 __all__ = [
     "ANALYSIS_STREAM",

@@ -8,7 +8,7 @@ entries are addressed by their position, counted from 0:
 
 The paths are read off the scenario's own dumped structure (``model_dump(by_alias=True)``),
 so any numeric field the schema gains later is addressable without changes here.
-Setting values returns a new, fully validated :class:`~sim.scenario.Scenario`.
+Setting values returns a new, fully validated :class:`~sim.scenario.schema.Scenario`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import difflib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from ..scenario.loading import scenario_from_dict
-from ..scenario.schema import Scenario
+from .loading import scenario_from_dict
+from .schema import Scenario
 
 __all__ = [
     "ParameterError",
@@ -148,7 +148,7 @@ def with_values(scenario: Scenario, values: Mapping[str, float]) -> Scenario:
 
     Whole-number fields take whole numbers: pass 3.0, not 3.4 (a float with no fraction is
     accepted). Raises :class:`ParameterError` for a bad path and
-    :class:`~sim.loading.ScenarioError` when a value is out of range.
+    :class:`~sim.scenario.loading.ScenarioError` when a value is out of range.
     """
     base = scenario.model_dump(by_alias=True)
     data: Any = base
