@@ -80,11 +80,13 @@ def test_run_writes_a_complete_results_directory(tmp_path, small):
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 300 * 3
     assert runs["final_level"].between(0, 3).all()
-    # A state's first month at de jure is null exactly when it is not at de jure (irreversible)
-    assert (runs["first_month_level_3"].isna() == (runs["final_level"] < 3)).all()
+    # a state at de jure got there some month; one that never did is below it
+    never = runs["first_month_level_3"].isna()
+    assert not (never & (runs["final_level"] == 3)).any()
+    assert (runs.loc[runs["final_level"] == 3, "first_month_level_3"] >= 0).all()
     # the curve's month-12 mean equals the mean de jure count per run at the horizon
     per_run = runs.groupby("run")["final_level"].apply(lambda s: (s == 3).sum())
-    assert curve["de_jure_mean"].iloc[-1] == pytest.approx(per_run.mean())
+    assert curve["de_jure_mean"].iloc[-1] == pytest.approx(per_run.mean(), rel=1e-5)  # %.6g
 
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4 and manifest["runs"] == 300 and manifest["months"] == 12

@@ -8,14 +8,23 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from sim.scenario.parts import ModelSpec, Network, StateSpec, Thresholds, Tie, Weights
+from sim.scenario.parts import (
+    Events,
+    ModelSpec,
+    Network,
+    StateSpec,
+    Thresholds,
+    Tie,
+    Uncertainty,
+    Weights,
+)
 from sim.scenario.population import Adopters, Population, ThresholdSpec
 from sim.scenario.schema import Scenario
 from sim.scenario.shocks import SHOCK_KINDS, SHOCK_MODELS, Project
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "scenarios.md"
 MODELS = [Scenario, Weights, Thresholds, ModelSpec, ThresholdSpec, Network, StateSpec, Tie,
-          Population, Adopters, Project, *SHOCK_MODELS.values()]
+          Population, Adopters, Project, Events, Uncertainty, *SHOCK_MODELS.values()]
 
 
 def keys(model: type[BaseModel]) -> list[str]:

@@ -123,7 +123,7 @@ def _check_population(scenario: ScenarioParts, population: Population) -> None:
 
 def _check_threshold_rule(scenario: ScenarioParts) -> None:
     model = scenario.model
-    if model.reversible is True:
+    if model.reversible:
         raise KeyPathError(("model", "reversible"),
                            "the threshold rule only climbs; set it to false")
     spec = model.threshold

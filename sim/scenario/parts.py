@@ -6,9 +6,9 @@ Each is a frozen pydantic model that checks its own fields; checks across tables
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .ladder import TOP
 from .population import ThresholdSpec
@@ -63,14 +63,22 @@ class ModelSpec(_Frozen):
     """Switches of the decision model."""
 
     # may states step down? unset: yes under the logit rule, no under the threshold rule
-    reversible: bool | None = None
+    reversible: bool = True
     rule: Literal["logit", "threshold"] = "logit"  # see sim/model/rules.py
     threshold: ThresholdSpec = ThresholdSpec()  # thresholds of the threshold rule
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rule_default(cls, data: Any) -> Any:
+        """``reversible`` defaults to the rule's own: the threshold rule only climbs."""
+        if isinstance(data, dict) and "reversible" not in data:
+            return data | {"reversible": data.get("rule", "logit") == "logit"}
+        return data
+
     @property
     def allows_downgrades(self) -> bool:
-        """Whether states may step down: ``reversible``, or the rule's default."""
-        return self.rule == "logit" if self.reversible is None else self.reversible
+        """Whether states may step down (``reversible``)."""
+        return self.reversible
 
 
 class StateSpec(_Frozen):
