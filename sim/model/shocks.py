@@ -179,7 +179,8 @@ class ShockEngine:
         keys = sorted(channels)
         self.channel_factors = np.array([f for f, _ in keys], dtype=np.intp)
         self.channel_rows = np.array([i for _, i in keys], dtype=np.intp)
-        self._profiles = np.stack(future) if future else np.zeros((0, 1, 1))
+        self._profiles = np.stack(future) if future else \
+            np.zeros((0, self.months + 1, self.replicates))
         self._past_profiles = np.stack(past) if past else np.zeros((0, self.months + 1))
         self._plus = {flag: np.zeros((len(keys), n)) for flag, n in ((False, len(future)),
                                                                      (True, len(past)))}

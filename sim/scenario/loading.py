@@ -17,6 +17,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from .checks import unknown_states
+from .eventlog import EventLogError, read_event_log
 from .schema import Scenario
 
 __all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
@@ -199,12 +200,21 @@ def scenario_from_dict(data: Mapping[str, Any], file: str | Path = "<scenario>")
         scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         raise ScenarioError(file, _problems(exc)) from None
-    if (scenario.population is not None or scenario.network.edges is not None
-            or scenario.events.log is not None):
+    if scenario.population is not None or scenario.network.edges is not None:
         _check_roster(scenario, file)
+    elif scenario.events.log is not None:  # named states: the log needs no roster
+        _check_log(scenario, file)
     if scenario.uncertainty.draws is not None or scenario.uncertainty.means:
         _check_draws(scenario, file)
     return scenario
+
+
+def _check_log(scenario: Scenario, file: str | Path) -> None:
+    """The event log reads, and names only the scenario's states."""
+    try:
+        read_event_log(scenario.events.log or "", set(scenario.states), scenario=scenario.name)
+    except EventLogError as exc:
+        raise ScenarioError(file, [("events.log", str(exc))]) from None
 
 
 def _check_draws(scenario: Scenario, file: str | Path) -> None:
