@@ -76,9 +76,9 @@ BAD_FILES = [
      "projects.TAPI.stakeholders.1"),
     ("project_bad_status", HEAD + '[projects.TAPI]\nstatus = "finished"\n',
      "projects.TAPI.status"),
-    ("utility_shock_under_threshold_rule", HEAD + '[model]\nrule = "threshold"\n'
-     '[model.threshold]\nvalue = 0.5\n' + WATER + 'factor = "water"\nadd = 1.0\nat = 2\n',
-     "shocks.0.kind"),
+    ("utility_shock_under_threshold_rule", HEAD + 'history = []\n[model]\nrule = "threshold"\n'
+     'reversible = false\n[model.threshold]\nvalue = 0.5\n' + WATER +
+     'factor = "water"\nadd = 1.0\nat = 2\n', "shocks.0.kind"),
     ("unknown_population_state", 'name = "bad"\n[population]\ngenerator = "erdos_renyi"\n'
      'size = 50\nmean_degree = 3.0\n' + CHINA.replace('"CHN"', '"S50"') + "at = 2\n",
      "shocks.0.states.0"),

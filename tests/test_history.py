@@ -96,5 +96,5 @@ def test_history_must_be_dated_by_the_start(shock, message):
 def test_a_name_is_unique_across_history_and_shocks():
     history = [{"kind": "recognize", "name": "same", "states": ["A"], "at": "2025-01"}]
     shocks = [{"kind": "recognize", "name": "same", "states": ["B"], "at": 2}]
-    with pytest.raises(ScenarioError, match="shocks.0.name: another shock is already named"):
+    with pytest.raises(ScenarioError, match=r"shocks\.0\.name: another shock is already named"):
         tiny(history, shocks=shocks)

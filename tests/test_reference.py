@@ -86,7 +86,8 @@ def with_changes(scenario: Scenario, **changes: object) -> Scenario:
 
 @pytest.fixture(scope="module")
 def baseline() -> Scenario:
-    return load_scenario(BASELINE)
+    """The baseline without its history: the reference leaves shocks out."""
+    return with_changes(load_scenario(BASELINE), history=[])
 
 
 @pytest.fixture(scope="module")
@@ -164,13 +165,14 @@ def test_reference_hazard_matches_hand_computation() -> None:
 
 def test_reference_known_limits(baseline) -> None:
     still = with_changes(baseline, weights={"social": 0.0},
-                         thresholds={"level_1": 100.0, "level_2": 100.0, "level_3": 100.0})
+                         thresholds={"level_1": 100.0, "level_2": 100.0, "level_3": 100.0,
+                                     "downgrade": 100.0})
     result = simulate_reference(still, 200, seed=4)
     assert (result.final_level == np.array([s.level for s in baseline.states.values()])[:, None]
             ).all()
     states = {k: v.model_dump() | {"level": 0, "propensity": 100.0}
               for k, v in baseline.states.items()}
-    eager = with_changes(baseline, states=states, months=5)
+    eager = with_changes(baseline, states=states, months=5, events={})  # all start at 0
     result = simulate_reference(eager, 50, seed=4)
     assert (result.first_month == 1).all()  # every hazard ~1: all rungs in the first month
     assert (result.final_level == 3).all()
