@@ -21,7 +21,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.hazards import climb_hazard, drop_hazard, move_probabilities
+from ..model.hazards import (
+    climb_hazard,
+    drop_hazard,
+    move_probabilities,
+    transition_probability,
+)
 from ..model.model import RecognitionModel
 from ..model.parameters import resolve, scenario_values
 from ..scenario.calendar import add_months
@@ -156,12 +161,13 @@ class Likelihood:
         self._social = float(fixed.social[0])
         self._up = fixed.threshold_up[:3, 0]  # rungs 1..3
         self._down = float(fixed.threshold_down[0])
-        months, n = record.before.shape
-        self._months, self._n = months, n
-        rows = np.arange(months)[:, None]
-        cols = np.arange(n)[None, :]
-        self._where = (record.after.astype(np.intp), rows, cols)
-        self._scored = record.scored
+        # the scored moves, grouped by (level before, level after): the same formula for all
+        self._groups: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        months, states = np.nonzero(record.scored)
+        pairs = record.before[months, states] * (TOP + 1) + record.after[months, states]
+        for pair in np.unique(pairs):
+            chosen = pairs == pair
+            self._groups[divmod(int(pair), TOP + 1)] = (months[chosen], states[chosen])
 
     def _unpack(self, theta: np.ndarray) -> dict[str, np.ndarray]:
         """Per-vector arrays of every parameter, from the fitted paths and the fixed rest."""
@@ -204,11 +210,40 @@ class Likelihood:
         return np.moveaxis(move_probabilities(level, up, down), 0, 1)
 
     def terms(self, theta: np.ndarray) -> np.ndarray:
-        """(K, months, states): the log-chance of each recorded move (0 where not scored)."""
-        probabilities = self.probabilities(theta)
-        after, rows, cols = self._where
-        chance = probabilities[:, after, rows, cols]  # (K, M, n)
-        return np.where(self._scored, np.log(np.maximum(chance, _FLOOR)), 0.0)
+        """(K, months, states): the log-chance of each recorded move (0 where not scored).
+
+        Computed group by group of (level before, level after), with the hazards of only
+        the rungs each group's formula needs (sim/model/hazards.py,
+        ``transition_probability``).
+        """
+        theta = np.atleast_2d(np.asarray(theta, dtype=float))
+        p = self._unpack(theta)
+        record = self.record
+        base = p["propensity"] + p["weights"] @ self._intensities.T  # (K, n)
+        out = np.zeros((theta.shape[0], *record.before.shape))
+        for (current, target), (months, states) in self._groups.items():
+            offset = p["weights"] @ record.changes[months, :, states].T  # (K, cells)
+            fixed = base[:, states] + offset
+            utilities: dict[int, np.ndarray] = {}
+
+            def utility(rung: int, months=months, states=states, fixed=fixed,
+                        utilities=utilities) -> np.ndarray:
+                if rung not in utilities:
+                    share = record.shares[months, rung - 1, states]
+                    utilities[rung] = fixed + p["social"][:, None] * share
+                return utilities[rung]
+
+            def up(rung: int, utility=utility) -> np.ndarray | float:
+                return climb_hazard(utility(rung), p["up"][:, rung - 1, None]) \
+                    if rung <= TOP else 0.0
+
+            def down(rung: int, utility=utility) -> np.ndarray:
+                return drop_hazard(utility(rung), p["down"][:, None])
+
+            chance = transition_probability(current, target, up,
+                                            down if self.reversible else None)
+            out[:, months, states] = np.log(np.maximum(chance, _FLOOR))
+        return out
 
     def __call__(self, theta: np.ndarray) -> np.ndarray | float:
         values = self.terms(theta).sum(axis=(1, 2))

@@ -16,6 +16,9 @@ below the k-th product of the drop hazards (so climbing and dropping never both 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from ..scenario.ladder import FACTORS, TOP
@@ -28,6 +31,7 @@ __all__ = [
     "logistic",
     "move_probabilities",
     "static_utility",
+    "transition_probability",
 ]
 
 # The rungs a state can climb to, for comparisons broadcast over levels.
@@ -58,15 +62,39 @@ def drop_hazard(utility: np.ndarray, threshold: np.ndarray | float) -> np.ndarra
     return logistic(-np.asarray(utility) - threshold)
 
 
+def transition_probability(current: int, target: int, up: Callable[[int], Any],
+                           down: Callable[[int], Any] | None) -> Any:
+    """The chance of standing on ``target`` next month from ``current``, by the draw of the
+    module docstring; ``up(r)`` and ``down(r)`` give the hazards of climbing onto and
+    dropping off rung r (arrays over whatever cells are asked about), ``down`` None for no
+    downgrades. Up k rungs: C_k (1 - h_up(l+k+1)); down k rungs: min(D_k, 1 - C_1) -
+    min(D_{k+1}, 1 - C_1), with C_k and D_k the products of the first k hazards.
+    """
+    room = 1.0 - up(current + 1) if current < TOP else 1.0  # the draws that do not climb
+    if target > current:
+        reach = 1.0
+        for rung in range(current + 1, target + 1):
+            reach = reach * up(rung)
+        return reach * (1.0 - up(target + 1)) if target < TOP else reach
+    if down is None or current == 0:
+        return room if target == current else 0.0 * room
+    drops = [1.0]  # D_k, k = 0..current
+    for rung in range(current, max(target, 1) - 1, -1):
+        drops.append(drops[-1] * down(rung))
+    k = current - target
+    below = np.minimum(drops[k + 1], room) if k + 1 < len(drops) else 0.0
+    if target == current:
+        return room - np.minimum(drops[1], room)
+    return np.minimum(drops[k], room) - below
+
+
 def move_probabilities(level: np.ndarray, up: np.ndarray, down: np.ndarray | None
                        ) -> np.ndarray:
-    """``P[j]``: the chance of standing on rung j next month, j = 0..3.
+    """``P[j]``: the chance of standing on rung j next month, j = 0..3, for every cell.
 
     ``level`` holds the current rungs (any shape S); ``up[r - 1]`` is the hazard of climbing
     onto rung r and ``down[r - 1]`` that of dropping off rung r, for r = 1..3 (shape (3, *S)
-    each); ``down`` None means no downgrades. The probabilities of the draw described in
-    the module docstring: P(up >= k) = C_k, the product of the first k climbing hazards;
-    P(down >= k) = min(D_k, 1 - C_1), D_k the product of the first k dropping hazards.
+    each); ``down`` None means no downgrades. Each entry is :func:`transition_probability`.
     """
     level = np.asarray(level)
     probabilities = np.zeros((TOP + 1, *level.shape))
@@ -74,21 +102,14 @@ def move_probabilities(level: np.ndarray, up: np.ndarray, down: np.ndarray | Non
         here = level == current
         if not here.any():
             continue
-        climbs = [np.ones(level.shape)]
-        for rung in range(current + 1, TOP + 1):
-            climbs.append(climbs[-1] * up[rung - 1])
-        climbs.append(np.zeros(level.shape))
-        room = 1.0 - climbs[1]  # the draws that do not climb
-        product = np.ones(level.shape)
-        drops = [room]  # drops[k] = P(down >= k) = min(D_k, 1 - C_1)
-        if down is not None:
-            for rung in range(current, 0, -1):
-                product = product * down[rung - 1]
-                drops.append(np.minimum(product, room))
-        drops.append(np.zeros(level.shape))
-        for k in range(1, TOP + 1 - current):
-            probabilities[current + k] += np.where(here, climbs[k] - climbs[k + 1], 0.0)
-        for k in range(1, len(drops) - 1):
-            probabilities[current - k] += np.where(here, drops[k] - drops[k + 1], 0.0)
-        probabilities[current] += np.where(here, drops[0] - drops[1], 0.0)
+
+        def climb(rung: int, here: np.ndarray = here) -> np.ndarray:
+            return up[rung - 1][here] if rung <= TOP else np.zeros(int(here.sum()))
+
+        def drop(rung: int, here: np.ndarray = here) -> np.ndarray:
+            return down[rung - 1][here]  # type: ignore[index]
+
+        for target in range(TOP + 1):
+            probabilities[target][here] = transition_probability(
+                current, target, climb, drop if down is not None else None)
     return probabilities
