@@ -142,22 +142,23 @@ def fit(likelihood: Likelihood, priors: Sequence[Prior], *, seed: int,
     legacy = int(seeds[1].generate_state(1)[0])
     sampler.random_state = np.random.RandomState(legacy).get_state()
     steps, converged = 0, False
+    burn = min(settings.burn, settings.max_steps // 4)
     rhat = ess = np.full(k, np.nan)
     while steps < settings.max_steps:
-        block = min(settings.block if steps else settings.burn + settings.block,
+        block = min(settings.block if steps else burn + settings.block,
                     settings.max_steps - steps)
         state = sampler.run_mcmc(state, block, progress=False)
         steps += block
         if progress is not None:
             progress(steps, settings.max_steps)
-        chains = sampler.get_chain()[settings.burn:].transpose(1, 0, 2)
+        chains = sampler.get_chain()[burn:].transpose(1, 0, 2)
         thin = max(1, chains.shape[1] // 2000)  # diagnostics on at most 2,000 steps a walker
         rhat, ess = _rhat_ess(chains[:, ::thin])
         ess = ess * thin
         if np.all(rhat < settings.rhat_target) and np.all(ess >= settings.draws):
             converged = True
             break
-    chains = sampler.get_chain()[settings.burn:].transpose(1, 0, 2)
+    chains = sampler.get_chain()[burn:].transpose(1, 0, 2)
     flat = chains.reshape(-1, k)
     keep = np.linspace(0, len(flat) - 1, settings.draws).round().astype(int)
     return Fit(priors, map_point, chains, flat[keep], rhat, ess,

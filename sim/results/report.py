@@ -7,8 +7,6 @@ Functions here build strings; the CLI writes them.
 
 from __future__ import annotations
 
-import base64
-import html
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -18,6 +16,11 @@ import pandas as pd
 from ..scenario.calendar import add_months
 from ..scenario.ladder import LEVEL_NAMES
 from .directory import BatchData, RunData
+from .html import escape as _e
+from .html import figure as _html_figure
+from .html import manifest_rows as _manifest_rows
+from .html import page as _page
+from .html import table as _table
 from .selection import comparison_states, featured_states, percent, shock_names
 
 __all__ = ["FIGURE_CAPTIONS", "batch_report", "run_report"]
@@ -34,52 +37,8 @@ FIGURE_CAPTIONS = {
     "curves": "De jure adoption curves of all scenarios on one axis.",
 }
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
-       max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { margin-top: 1.8em; border-bottom: 1px solid
-#ddd; } h3 { margin-top: 1.4em; }
-figure { margin: 1.2em 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { color: #555; font-size: 0.92em; }
-table { border-collapse: collapse; font-size: 0.88em; margin: 0.8em 0; }
-th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: right; }
-th { background: #f4f4f4; } td.text, th.text { text-align: left; }
-pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
-.lead { color: #444; } .muted { color: #777; font-size: 0.9em; }
-details { margin: 0.8em 0; } summary { cursor: pointer; font-weight: 600; }
-.scroll { overflow-x: auto; } .scroll td:not(.text) { white-space: nowrap; }
-"""
-
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _page(title: str, body: str) -> str:
-    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n{body}\n"
-            "</body>\n</html>\n")
-
-
 def _figure(name: str, png: bytes, caption: str | None = None) -> str:
-    data = base64.b64encode(png).decode("ascii")
-    text = caption or FIGURE_CAPTIONS.get(name, "")
-    return (f'<figure id="fig-{_e(name)}"><img alt="{_e(text or name)}" '
-            f'src="data:image/png;base64,{data}"><figcaption>{_e(text)}</figcaption></figure>')
-
-
-def _table(rows: list[dict[str, Any]], text_columns: tuple[str, ...] = ()) -> str:
-    if not rows:
-        return '<p class="muted">(none)</p>'
-    head = "".join(f'<th class="{"text" if c in text_columns else ""}">{_e(c)}</th>'
-                   for c in rows[0])
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{"text" if c in text_columns else ""}">{_e(v)}</td>'
-                         for c, v in row.items()) + "</tr>"
-        for row in rows)
-    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody>'
-            "</table></div>")
+    return _html_figure(name, png, caption or FIGURE_CAPTIONS.get(name, ""))
 
 
 def _pct(value: Any) -> str:
@@ -131,17 +90,6 @@ def _shock_rows(data: RunData) -> list[dict[str, Any]]:
             "Firings per run that had it": f"{len(group) / first.size:.2f}",
             "Median month first fired": _month(start, first.median() // 1),
         })
-    return rows
-
-
-def _manifest_rows(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
-    rows = []
-    for key, value in sorted(manifest.items()):
-        if isinstance(value, Mapping):
-            value = ", ".join(f"{k} {v}" for k, v in sorted(value.items()))
-        elif isinstance(value, list):
-            continue
-        rows.append({"Key": key, "Value": value})
     return rows
 
 
