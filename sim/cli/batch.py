@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .common import check_out_dir, load_or_fail, seed_option
+from .common import (
+    check_out_dir,
+    load_or_fail,
+    point_estimates,
+    seed_option,
+    uncertainty_option,
+)
 
 if TYPE_CHECKING:
     from ..results.directory import BatchData, RunData
@@ -75,9 +81,10 @@ def _batch_bar(total: int, *, quiet: bool) -> Iterator[Any]:
               help="Worker processes; results do not depend on this.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Batch directory [default: results/batch/<UTC time>-s<seed>].")
+@uncertainty_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path | None,
-          quiet: bool) -> None:
+          point: bool, quiet: bool) -> None:
     """Run every scenario FILE with the same seed and runs, and compare them.
 
     The first file that runs is the reference. Writes one results directory per scenario
@@ -98,6 +105,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     check_out_dir(target)
     started = time.perf_counter()
     loaded, failed = _load_all(files)
+    loaded = [(file, point_estimates(spec, point)) for file, spec in loaded]
     from .drawing import Renderer  # its workers import matplotlib in the background
 
     comparison_error = ""

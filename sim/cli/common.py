@@ -28,8 +28,10 @@ __all__ = [
     "fail",
     "fail_if_taken",
     "load_or_fail",
+    "point_estimates",
     "progress_bar",
     "seed_option",
+    "uncertainty_option",
 ]
 
 FORMATS = ("png", "svg", "pdf")  # figure file formats 'recsim plot' writes
@@ -64,6 +66,24 @@ def load_or_fail(path: str | Path, months: int | None = None) -> Scenario:
         suffix = f" (and {more} more problem{plural}; run 'recsim validate')" if more else ""
         fail(first + suffix)
     return scenario
+
+
+def uncertainty_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--no-uncertainty``: every replicate at the posterior means, no draws."""
+    return click.option(
+        "--no-uncertainty", "point", is_flag=True,
+        help="Give every replicate the posterior means ([uncertainty] means) instead of its "
+             "own draw of the parameters.",
+    )(func)
+
+
+def point_estimates(scenario: Scenario, point: bool) -> Scenario:
+    """The scenario as run: at its posterior means with ``--no-uncertainty``."""
+    if not point:
+        return scenario
+    from ..engine.uncertainty import without_uncertainty
+
+    return without_uncertainty(scenario)
 
 
 def seed_option(func: Callable[..., Any]) -> Callable[..., Any]:

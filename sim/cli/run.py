@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from .common import check_out_dir, load_or_fail, progress_bar, seed_option
+from .common import (
+    check_out_dir,
+    load_or_fail,
+    point_estimates,
+    progress_bar,
+    seed_option,
+    uncertainty_option,
+)
 
 __all__ = ["run"]
 
@@ -23,9 +30,10 @@ __all__ = ["run"]
               help="Worker processes; results do not depend on this.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results directory [default: results/<scenario>/<UTC time>-s<seed>].")
+@uncertainty_option
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
-        out: Path | None, quiet: bool) -> None:
+        out: Path | None, point: bool, quiet: bool) -> None:
     """Run SCENARIO and write a results directory; its path is the last line printed.
 
     \b
@@ -36,7 +44,7 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     from ..results.files import default_run_dir
 
     started = time.perf_counter()
-    spec = load_or_fail(scenario, months)
+    spec = point_estimates(load_or_fail(scenario, months), point)
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
     from .drawing import Renderer  # its workers import matplotlib in the background

@@ -22,12 +22,13 @@ from ..results.files import (
     write_parquet,
 )
 from ..results.tables import curve_table, runs_table, shocks_table, summary_table
+from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import fail, fail_if_taken
 from .drawing import Renderer, write_run_outputs
 
-__all__ = ["manifest", "save_run", "write_run_data"]
+__all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
 
 def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
@@ -43,12 +44,26 @@ def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
         "months": scenario.months,
         "start": scenario.start,
         "chunk_size": CHUNK_SIZE,
+        "parameter_uncertainty": uncertainty_record(scenario),
         "versions": package_versions() | {"recsim": __version__},
         "git_commit": git_commit(),
         "wall_time_s": round(wall_time, 3),
         "utc_time": utc_stamp(),
         "command": command_line(),
     }
+
+
+def uncertainty_record(scenario: Scenario) -> dict[str, Any] | None:
+    """What a manifest says of parameter uncertainty: the draws file, pinned by its hash,
+    and how replicates take rows; None when every replicate has the same parameters."""
+    path = scenario.uncertainty.draws
+    if path is None:
+        return None
+    draws = read_draws(path)
+    return {"draws": path, "draws_sha256": file_sha256(path), "rows": len(draws),
+            "parameters": list(draws.paths),
+            "per_replicate": "each replicate takes one row, drawn with replacement from its "
+                             "chunk's seed"}
 
 
 def write_run_data(directory: Path, scenario: Scenario, source: Path,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..study.names import METHODS
-from .common import fail, load_or_fail
+from .common import fail, load_or_fail, point_estimates
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ NOISE_WARNING = 0.05
 def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: int,
                 second_order: bool, levels: int, runs: int, seed: int,
                 outcomes: tuple[str, ...], workers: int, dask: str | None, out: Path | None,
-                resume: Path | None, chunk_runs: int | None, quiet: bool) -> None:
+                resume: Path | None, chunk_runs: int | None, point: bool, quiet: bool) -> None:
     """Which parameters drive the outcomes? Sample SCENARIO's parameters with SALib,
     simulate every design point RUNS times, and analyse.
 
@@ -63,7 +63,7 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
     from ..study.sensitivity import analyse, sample
     from ..study.sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
 
-    spec = load_or_fail(scenario)
+    spec = point_estimates(load_or_fail(scenario), point)
     ranges = parse_ranges(params, spec, with_steps=False, option="--param")
     analysed = choose_outcomes(spec, outcomes)
     if method == "sobol" and samples & (samples - 1) and not quiet:

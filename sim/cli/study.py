@@ -51,6 +51,9 @@ def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      help="Continue the interrupted study in DIR (same scenario and "
                           "arguments); finished chunks are not recomputed."),
         click.option("--chunk-runs", type=click.IntRange(min=1), default=None, hidden=True),
+        click.option("--no-uncertainty", "point", is_flag=True,
+                     help="Give every replicate the posterior means instead of its own draw "
+                          "of the parameters not in the design."),
         click.option("--quiet", is_flag=True, help="No progress bar or summary."),
     ]
     for option in reversed(options):

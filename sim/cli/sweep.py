@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import load_or_fail
+from .common import load_or_fail, point_estimates
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 
@@ -18,7 +18,7 @@ from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, stud
 @study_options
 def sweep(scenario: Path, grids: tuple[str, ...], runs: int, seed: int,
           outcomes: tuple[str, ...], workers: int, dask: str | None, out: Path | None,
-          resume: Path | None, chunk_runs: int | None, quiet: bool) -> None:
+          resume: Path | None, chunk_runs: int | None, point: bool, quiet: bool) -> None:
     """Run SCENARIO over a grid of parameter values; write sweep.csv and plots.
 
     Parameters are dotted key paths as written in the scenario file (list them with
@@ -37,7 +37,7 @@ def sweep(scenario: Path, grids: tuple[str, ...], runs: int, seed: int,
     from ..study.design import grid_design
     from ..study.sweep import CHUNK_RUNS, StudyPlan, study_table
 
-    spec = load_or_fail(scenario)
+    spec = point_estimates(load_or_fail(scenario), point)
     ranges = parse_ranges(grids, spec, with_steps=True, option="--grid")
     plotted = choose_outcomes(spec, outcomes)
     paths = tuple(r.path for r in ranges)

@@ -25,6 +25,8 @@ import pandas as pd
 
 from ..engine.ensemble import ChunkTask, simulate_chunk
 from ..engine.executors import Executor, SerialExecutor
+from ..engine.uncertainty import drawn_values
+from ..model.parameters import ReplicateValues
 from ..scenario.loading import scenario_hash
 from ..scenario.params import is_integer_path, with_values
 from ..scenario.schema import Scenario
@@ -46,12 +48,20 @@ __all__ = [
 
 BLOCK = 1000  # most replicates of one design point simulated in one model
 CHUNK_RUNS = 4000  # runs per chunk, roughly: the unit of parallel work and of checkpoints
-FORMAT = 1  # bump when chunk contents change meaning, so old checkpoints are refused
+FORMAT = 2  # bump when chunk contents change meaning, so old checkpoints are refused
 
 # Streams spawned from the master seed (spawn_key's first entry).
 _DESIGN_STREAM = 0  # sampling of the design (SALib)
 _SIMULATION_STREAM = 1  # replicates of every design point
 ANALYSIS_STREAM = 2  # SALib's bootstrap of confidence intervals
+
+
+def _file_hash(path: str | None) -> str | None:
+    """SHA-256 of a file's bytes, so a resumed study notices draws that changed."""
+    if path is None:
+        return None
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 def stream_seed(seed: int, stream: int = _DESIGN_STREAM) -> int:
@@ -71,15 +81,18 @@ class StudyChunk:
     seeds: tuple[np.random.SeedSequence, ...]
     outcomes: tuple[Outcome, ...]
     width: int
+    drawn: tuple[ReplicateValues | None, ...] = ()  # each cell's posterior draws, if any
 
 
 def simulate_study_chunk(chunk: StudyChunk) -> Tally:
     """Simulate every cell of a chunk; one tally row per cell."""
     rows = []
-    for values, replicates, seed in zip(chunk.values, chunk.replicates, chunk.seeds, strict=True):
+    drawn = chunk.drawn or (None,) * len(chunk.replicates)
+    for values, replicates, seed, draws in zip(chunk.values, chunk.replicates, chunk.seeds,
+                                               drawn, strict=True):
         scenario = with_values(chunk.scenario, dict(zip(chunk.paths, values, strict=True)))
         with _forget_finished_models():
-            result = simulate_chunk(ChunkTask(scenario, replicates, seed))
+            result = simulate_chunk(ChunkTask(scenario, replicates, seed, draws))
         rows.append(tally_runs(result, scenario, chunk.outcomes, chunk.width))
     return Tally(*(np.concatenate(parts) for parts in zip(
         *((t.runs, t.sums, t.squares, t.months) for t in rows), strict=True)))
@@ -169,16 +182,22 @@ class StudyPlan:
             self.point_scenario(point)
 
     def chunk(self, index: int) -> StudyChunk:
+        """The work of chunk ``index``; a cell's posterior draws (if the scenario names any)
+        are picked here, from the cell's seed, for every parameter the design does not set."""
         cells = [self.cells[c] for c in self.chunk_cells[index]]
+        seeds = tuple(np.random.SeedSequence(self.seed, spawn_key=(_SIMULATION_STREAM, d, b))
+                      for d, b, _ in cells)
+        drawn = tuple(drawn_values(self.scenario, r, seed, exclude=self.paths)
+                      for (_, _, r), seed in zip(cells, seeds, strict=True))
         return StudyChunk(
             scenario=self.scenario,
             paths=self.paths,
             values=self.design[[d for d, _, _ in cells]],
             replicates=tuple(r for _, _, r in cells),
-            seeds=tuple(np.random.SeedSequence(self.seed, spawn_key=(_SIMULATION_STREAM, d, b))
-                        for d, b, _ in cells),
+            seeds=seeds,
             outcomes=self.outcomes,
             width=self.width,
+            drawn=drawn,
         )
 
     def chunk_points(self, index: int) -> np.ndarray:
@@ -197,6 +216,7 @@ class StudyPlan:
             "points": self.points,
             "runs": self.runs,
             "seed": self.seed,
+            "draws_sha256": _file_hash(self.scenario.uncertainty.draws),
             "settings": dict(self.settings),
             "block": self.block,
             "chunk_runs": self.chunk_runs,
