@@ -39,11 +39,12 @@ class _NothingRan(Exception):
     """Every scenario failed: leave no batch directory behind."""
 
 
-def _load_all(files: tuple[Path, ...]) -> tuple[list[tuple[Path, Scenario]], list[_Failure]]:
+def _load_all(files: tuple[Path, ...], point: bool
+              ) -> tuple[list[tuple[Path, Scenario]], list[_Failure]]:
     loaded, failed = [], []
     for file in files:
         try:
-            loaded.append((file, load_or_fail(file)))
+            loaded.append((file, point_estimates(load_or_fail(file), point, file)))
         except click.ClickException as exc:
             failed.append(_Failure(file, exc.format_message()))
     return loaded, failed
@@ -104,8 +105,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     target = out or default_run_dir(Path("results"), "batch", seed)
     check_out_dir(target)
     started = time.perf_counter()
-    loaded, failed = _load_all(files)
-    loaded = [(file, point_estimates(spec, point)) for file, spec in loaded]
+    loaded, failed = _load_all(files, point)
     from .drawing import Renderer  # its workers import matplotlib in the background
 
     comparison_error = ""

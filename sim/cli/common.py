@@ -77,13 +77,21 @@ def uncertainty_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
-def point_estimates(scenario: Scenario, point: bool) -> Scenario:
-    """The scenario as run: at its posterior means with ``--no-uncertainty``."""
-    if not point:
-        return scenario
+def point_estimates(scenario: Scenario, point: bool, source: str | Path = "") -> Scenario:
+    """The scenario as run: at its posterior means with ``--no-uncertainty``, else with its
+    draws read and checked now, so a bad number stops the command before it simulates."""
     from ..engine.uncertainty import without_uncertainty
+    from ..scenario.draws import DrawsError, read_draws
 
-    return without_uncertainty(scenario)
+    try:
+        if point:
+            return without_uncertainty(scenario)
+        if scenario.uncertainty.draws is not None:
+            read_draws(scenario.uncertainty.draws)
+    except DrawsError as exc:
+        where = f"{source}: " if source else ""
+        fail(f"{where}uncertainty.draws: {exc}")
+    return scenario
 
 
 def seed_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -44,7 +44,7 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     from ..results.files import default_run_dir
 
     started = time.perf_counter()
-    spec = point_estimates(load_or_fail(scenario, months), point)
+    spec = point_estimates(load_or_fail(scenario, months), point, scenario)
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
     from .drawing import Renderer  # its workers import matplotlib in the background

@@ -63,7 +63,7 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
     from ..study.sensitivity import analyse, sample
     from ..study.sweep import ANALYSIS_STREAM, CHUNK_RUNS, StudyPlan, stream_seed, study_table
 
-    spec = point_estimates(load_or_fail(scenario), point)
+    spec = point_estimates(load_or_fail(scenario), point, scenario)
     ranges = parse_ranges(params, spec, with_steps=False, option="--param")
     analysed = choose_outcomes(spec, outcomes)
     if method == "sobol" and samples & (samples - 1) and not quiet:

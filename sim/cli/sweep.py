@@ -37,7 +37,7 @@ def sweep(scenario: Path, grids: tuple[str, ...], runs: int, seed: int,
     from ..study.design import grid_design
     from ..study.sweep import CHUNK_RUNS, StudyPlan, study_table
 
-    spec = point_estimates(load_or_fail(scenario), point)
+    spec = point_estimates(load_or_fail(scenario), point, scenario)
     ranges = parse_ranges(grids, spec, with_steps=True, option="--grid")
     plotted = choose_outcomes(spec, outcomes)
     paths = tuple(r.path for r in ranges)
