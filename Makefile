@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 RUNS ?= 2000
 SEED ?= 1
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test test-slow lint bench clean venv
 
 venv: $(STAMP)
 
@@ -25,6 +25,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks
 	$(BIN)/python -m pytest
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks

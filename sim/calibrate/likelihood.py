@@ -94,9 +94,6 @@ def observe(scenario: Scenario, log: EventLog, window: Window) -> Record:
     ids = roster.state_ids
     if log.last_month is None:
         raise LikelihoodError(f"{log.file}: the log holds no events")
-    if window.end > log.last_month:
-        raise LikelihoodError(f"window {window} ends after the record does: the log's last "
-                              f"event is in {log.last_month:%Y-%m}")
     path = np.array(log.level_path(window.start, window.months, ids,
                                    levels_before_log(ids, roster.specs)), dtype=np.int8)
     model = RecognitionModel(based, 1, rng=0)

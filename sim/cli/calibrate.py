@@ -122,7 +122,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
         fail(str(exc))
     target = out or Path("results") / spec.name / f"{utc_stamp()}-calibrate-s{seed}"
     check_out_dir(target)
-    notes = _notes(spec, record)
+    notes = _notes(spec, record, log)
     if not quiet:
         for note in notes:
             click.echo(f"note: {note}", err=True)
@@ -137,8 +137,12 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
     click.echo(str(target))
 
 
-def _notes(scenario: Scenario, record: Any) -> list[str]:
+def _notes(scenario: Scenario, record: Any, log: EventLog) -> list[str]:
     notes = []
+    if log.last_month is not None and record.window.end > log.last_month:
+        notes.append(f"the log's last event is in {log.last_month:%Y-%m} and the window runs "
+                     f"to {record.window.end:%Y-%m}: the months between count as months in "
+                     "which nothing happened")
     if record.dropped:
         notes.append("shocks with a random timing play no part in the likelihood: "
                      + ", ".join(record.dropped))
