@@ -27,8 +27,9 @@ FIGURE_CAPTIONS = {
                "month by month (mean over runs, with the range of the middle 90% of runs).",
     "timing": "When each state first recognises de jure, and how often it never does.",
     "order": "How often one state recognises de jure before another.",
-    "map": "The network of ties on a longitude/latitude frame, coloured by the chance of "
-           "de jure recognition; markers show where each state started.",
+    "map": "Each state's country coloured by its chance of de jure recognition by the "
+           "horizon (grey: not in the scenario; hatched: Afghanistan), with ties as lines "
+           "between capitals.",
     "shocks": "When each shock fired, and how de jure recognitions moved around it.",
     "comparison": "Chance of de jure recognition by the horizon, scenario by scenario.",
     "curves": "De jure adoption curves of all scenarios on one axis.",
