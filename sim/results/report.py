@@ -30,7 +30,10 @@ FIGURE_CAPTIONS = {
     "map": "Each state's country coloured by its chance of de jure recognition by the "
            "horizon (grey: not in the scenario; hatched: Afghanistan), with ties as lines "
            "between capitals.",
-    "shocks": "When each shock fired, and how de jure recognitions moved around it.",
+    "shocks": "When each shock fired, and the shocks' own effect: each run minus the same "
+              "run without the shocks (same seed, common random numbers), in de jure "
+              "recognisers month by month (mean with its 90% interval) and in each state's "
+              "chance of de jure recognition by the horizon (90% paired Newcombe intervals).",
     "comparison": "Chance of de jure recognition by the horizon, scenario by scenario.",
     "curves": "De jure adoption curves of all scenarios on one axis.",
 }
@@ -113,6 +116,8 @@ def _summary_rows(data: RunData) -> list[dict[str, Any]]:
         }
         if "p_downgrade" in rec:
             row["P(downgrade)"] = _pct(rec["p_downgrade"])
+        if "diff_p_de_jure" in rec:
+            row["Shocks' effect on P(de jure), points (90% interval)"] = _difference(rec, 90)
         rows.append(row)
     return rows
 
@@ -170,9 +175,12 @@ def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int,
     more = (f" Shown: {_TABLE_ROWS} of {len(data.summary):,} states (Central Asia, the main "
             "powers, then the most likely to recognise); summary.csv has them all."
             if len(data.summary) > _TABLE_ROWS else "")
+    effect = (" The shocks' effect is this scenario's chance minus that of the same runs "
+              "without its shocks, in percentage points." if "diff_p_de_jure" in
+              data.summary.columns else "")
     parts.append('<p class="muted">Chances are shares of runs at the horizon; the median month '
                  "is empty where fewer than half the runs reach de jure recognition."
-                 f"{_e(more)}</p>")
+                 f"{_e(effect)}{_e(more)}</p>")
     parts.append(_table(_summary_rows(data), ("State", "Start")))
     if data.shocks is not None:
         parts.append(f"<{h}>Shocks</{h}>")
@@ -209,11 +217,12 @@ def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, 
                 most=_TABLE_ROWS)]
 
 
-def _difference(rec: Mapping[str, Any]) -> str:
+def _difference(rec: Mapping[str, Any], level: int = 95) -> str:
+    """'+12.3 (+10.1 to +14.5)' from ``diff_p_de_jure`` and its interval at ``level``%."""
     if pd.isna(rec["diff_p_de_jure"]):
         return "–"
-    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"]) for end in ("", "_low95",
-                                                                           "_high95"))
+    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"])
+                           for end in ("", f"_low{level}", f"_high{level}"))
     return f"{estimate} ({low} to {high})"
 
 
