@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from .batch import batch
+from .discover import discover
 from .params import outcomes, params
 from .plot import plot
 from .run import run
@@ -49,6 +50,7 @@ cli.add_command(sweep)
 cli.add_command(sensitivity)
 cli.add_command(batch)
 cli.add_command(plot)
+cli.add_command(discover)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.
