@@ -72,7 +72,7 @@ def discover(directory: Path, outcome: str, where: str, box: int | None, min_den
 
     try:
         experiments = read_experiments(directory)
-        values = experiments.outcome(outcome).to_numpy(dtype=float)
+        values = experiments.outcome(outcome).to_numpy(dtype=float, na_value=float("nan"))
     except ExperimentsError as exc:
         fail(str(exc))
     except (TypeError, ValueError):
