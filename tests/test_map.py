@@ -14,7 +14,16 @@ from matplotlib.patches import PathPatch
 from matplotlib.text import Annotation
 
 from sim.plots.geography import country_names, country_paths
-from sim.plots.map import REGION, SUBJECT, WORLD, fit_extent, interior_point, map_figure
+from sim.plots.map import (
+    REGION,
+    SUBJECT,
+    WORLD,
+    MapLabel,
+    fit_extent,
+    interior_point,
+    map_figure,
+    place_labels,
+)
 from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,3 +132,18 @@ def test_interior_point_lies_inside_the_shape_and_the_frame():
     assert point is not None and paths["RUS"].contains_point(point)
     assert REGION[0][0] < point[0] < REGION[0][1] and REGION[1][0] < point[1] < REGION[1][1]
     assert interior_point(paths["BRA"], *REGION) is None  # not in the frame at all
+
+
+def test_crowded_labels_are_left_out_rather_than_overlap():
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    labels = [MapLabel(f"S{i:02d}", 5.0, 5.0, 9, False) for i in range(10)]
+    labels.append(MapLabel("KEEP", 5.0, 5.0, 9, True))
+    placed = place_labels(ax, labels, keep={"KEEP"})
+    assert 2 <= len(placed) <= 7 and "KEEP" in placed  # six offsets, and the one kept
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text() != "KEEP"]
+    assert all(not a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+    plt.close(fig)

@@ -12,7 +12,7 @@ no label-adjusting library is needed.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -32,8 +32,8 @@ from ..scenario.schema import Scenario
 from ._style import month_dates
 from .geography import country_paths
 
-__all__ = ["KABUL", "REGION", "SUBJECT", "WORLD", "fit_extent", "interior_point", "map_figure",
-           "place_labels"]
+__all__ = ["KABUL", "REGION", "SUBJECT", "WORLD", "MapLabel", "fit_extent", "interior_point",
+           "map_figure", "place_labels"]
 
 KABUL = (69.21, 34.56)  # lon, lat (shared/data/states.csv)
 SUBJECT = "AFG"  # the state whose government is being recognised: hatched, never coloured
@@ -50,7 +50,7 @@ _CENTRED = ((0, 0, "center", "center"), (0, 8, "center", "center"),
 
 
 @dataclass(frozen=True)
-class _Label:
+class MapLabel:
     """A label to place: text, anchor (lon, lat), font size and weight."""
 
     text: str
@@ -61,7 +61,7 @@ class _Label:
     centred: bool = False  # on the point (a country's interior) rather than beside it
 
 
-def place_labels(ax: Axes, labels: Sequence[_Label], *, keep: set[str] = frozenset()
+def place_labels(ax: Axes, labels: Sequence[MapLabel], *, keep: Collection[str] = ()
                  ) -> list[str]:
     """Annotate ``labels`` in order at the first offset whose box overlaps no placed label.
 
@@ -279,7 +279,7 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
                        c=[chance[s] for s in shapeless], cmap=cmap, norm=norm,
                        edgecolors="black", linewidths=0.6, zorder=4)
         size = 7.5 if small else 9
-        labels = [_Label(s, states[s].lon, states[s].lat, size, s in central)
+        labels = [MapLabel(s, states[s].lon, states[s].lat, size, s in central)
                   for s in featured if not (small and _inside(states[s].lon, states[s].lat,
                                                              REGION))]
         anchors = [lb for lb in labels if lb.text not in shapeless
@@ -291,10 +291,10 @@ def map_figure(scenario: Scenario, summary: pd.DataFrame, *, title: str) -> Figu
                 if s in paths and not _inside(states[s].lon, states[s].lat, frame):
                     point = interior_point(paths[s], *frame)
                     if point is not None:
-                        labels.append(_Label(s, *point, size - 0.5, False, centred=True))
+                        labels.append(MapLabel(s, *point, size - 0.5, False, centred=True))
             subject = interior_point(paths[SUBJECT], *frame, least=0.0)
             if subject is not None:
-                labels.append(_Label("Afghanistan", *subject, 8, False, centred=True))
+                labels.append(MapLabel("Afghanistan", *subject, 8, False, centred=True))
         placed |= set(place_labels(ax, labels, keep=central))
     _key(fig, key, scenario, norm, shapeless)
     horizon = month_dates(scenario.start_date, [scenario.months])[0]
