@@ -192,3 +192,20 @@ def test_shocks_figure_with_and_without_effects(baseline):
     fig = shocks_figure(shocks, runs, shocked, title="t")  # a directory without effects
     assert len(fig.axes) == 1 and "shock_effects.csv" in fig._suptitle.get_text()
     plt.close(fig)
+
+
+def test_a_population_with_a_shock_gets_effects_and_no_map(tmp_path):
+    scenario = tmp_path / "pop.toml"
+    scenario.write_text('name = "pop"\nmonths = 12\n'
+                        '[population]\ngenerator = "erdos_renyi"\nsize = 40\nmean_degree = 3.0\n'
+                        '[[shocks]]\nkind = "recognize"\nname = "s7_up"\nstates = ["S7"]\n'
+                        'at = 2\n')
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["run", str(scenario), "--runs", "200", "--out", str(out),
+                                      "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert (out / "shocks.png").is_file() and not (out / "map.png").exists()
+    summary = pd.read_csv(out / "summary.csv").set_index("state")
+    assert summary.loc["S7", "p_de_jure"] == 1.0  # the shock put it there in every run
+    assert summary.loc["S7", "diff_p_de_jure_low90"] > 0.5  # rarely there without it
+    assert summary["diff_p_de_jure"].drop("S7").abs().max() < 0.5
