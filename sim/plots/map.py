@@ -325,9 +325,10 @@ def _key(fig: Figure, box: tuple[float, float, float, float], scenario: Scenario
     ]
     if shapeless:
         named = ", ".join(shapeless[:3]) + (", ..." if len(shapeless) > 3 else "")
-        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="#fd8d3c",
+        handles.append(Line2D([], [], marker="o", linestyle="", markerfacecolor="white",
                               markeredgecolor="black", markersize=7,
-                              label=f"No country outline ({named}): marker at the capital"))
+                              label=f"No country outline ({named}): a circle at the\n"
+                                    "capital, coloured by its chance"))
     fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(left, bottom + height * 0.62),
                frameon=False, fontsize=9)
     fig.text(left + 0.01, bottom, "Outlines: Natural Earth 1:110m (public domain), de facto "
