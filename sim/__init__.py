@@ -7,7 +7,8 @@ The package is layered; a module imports its own layer and those below, never ab
 * :mod:`sim.model`: the Mesa model, its agents, rules and shocks;
 * :mod:`sim.engine`: ensembles of many runs and the executors that run them;
 * :mod:`sim.study` and :mod:`sim.results`: studies over parameters; result tables,
-  directories, comparisons and reports;
+  directories, comparisons, shock effects and reports;
+* :mod:`sim.analysis`: scenario discovery (PRIM) over experiments and sweeps;
 * :mod:`sim.plots`: figures from result data;
 * :mod:`sim.cli`: the ``recsim`` command line, which alone writes files.
 """

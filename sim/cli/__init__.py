@@ -16,6 +16,7 @@ import click
 from .. import __version__
 from .batch import batch
 from .calibrate import calibrate
+from .discover import discover
 from .levels import levels
 from .params import outcomes, params
 from .plot import plot
@@ -53,6 +54,7 @@ cli.add_command(batch)
 cli.add_command(plot)
 cli.add_command(levels)
 cli.add_command(calibrate)
+cli.add_command(discover)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

@@ -141,12 +141,14 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
     from ..engine.ensemble import run_ensemble
     from ..engine.executors import make_executor
     from ..results.directory import read_run_dir
+    from ..results.effects import Counterfactuals
     from ..results.files import atomic_directory
     from .drawing import start_run_outputs
     from .saving import write_run_data
 
     with atomic_directory(target) as temp, _batch_bar(runs * len(loaded), quiet=quiet) as bar:
         executor = make_executor(workers)
+        counterfactuals = Counterfactuals(executor)  # one no-shock ensemble serves many
         pending: dict[str, tuple[Path, PendingRun]] = {}
         for index, ((file, scenario), name) in enumerate(
                 zip(loaded, _directory_names(loaded), strict=True)):
@@ -155,8 +157,10 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
                 begun = time.perf_counter()
                 result = run_ensemble(scenario, runs, seed, executor=executor,
                                       progress=bar.update)
+                counterfactual = counterfactuals.for_scenario(scenario, result, seed=seed)
                 (temp / name).mkdir()
-                write_run_data(temp / name, scenario, file, result, seed=seed, started=begun)
+                write_run_data(temp / name, scenario, file, result, seed=seed, started=begun,
+                               counterfactual=counterfactual)
                 pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer,
                                                          in_batch=True))
             except Exception as exc:  # one scenario's failure must not stop the batch

@@ -46,7 +46,8 @@ def draw_run_figure(name: str, data: RunData) -> Figure:
         "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
         "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
         "map": lambda: map_figure(scenario, data.summary, title=title),
-        "shocks": lambda: shocks_figure(data.shocks, data.runs, scenario, title=title),
+        "shocks": lambda: shocks_figure(data.shocks, data.runs, scenario, title=title,
+                                        effects=data.effects, summary=data.summary),
     }
     return drawers[name]()
 

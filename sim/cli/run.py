@@ -52,13 +52,15 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     with Renderer(simulating=workers > 1) as renderer:
         from ..engine.ensemble import CHUNK_SIZE, run_ensemble
         from ..engine.executors import make_executor
+        from ..results.effects import Counterfactuals
         from .saving import save_run
 
         chunks = -(-runs // CHUNK_SIZE)  # no more workers than chunks: a pool costs a second
+        executor = make_executor(min(workers, chunks))
         with progress_bar(runs, quiet=quiet, desc=spec.name) as advance:
-            result = run_ensemble(spec, runs, seed,
-                                  executor=make_executor(min(workers, chunks)),
-                                  progress=advance)
+            result = run_ensemble(spec, runs, seed, executor=executor, progress=advance)
+        # the same runs without the scenario's shocks, for their effects
+        counterfactual = Counterfactuals(executor).for_scenario(spec, result, seed=seed)
         save_run(target, spec, scenario, result, seed=seed, started=started,
-                 renderer=renderer)
+                 renderer=renderer, counterfactual=counterfactual)
     click.echo(str(target))

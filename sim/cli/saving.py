@@ -9,6 +9,7 @@ from typing import Any
 from .. import __version__
 from ..engine.ensemble import CHUNK_SIZE, EnsembleResult
 from ..results.directory import read_run_dir
+from ..results.effects import EFFECTS_FILE, counterfactual_key, effect_curve
 from ..results.files import (
     atomic_directory,
     command_line,
@@ -34,7 +35,10 @@ __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 def manifest(scenario: Scenario, source: Path, *, seed: int, runs: int,
              wall_time: float) -> dict[str, Any]:
     """What a reader needs to reproduce a run."""
-    return {
+    shocks = {"counterfactual": f"the same scenario without its {len(scenario.shocks)} "
+                                "shock(s), same seed and runs (shock_effects.csv)",
+              "counterfactual_sha256": counterfactual_key(scenario)} if scenario.shocks else {}
+    return shocks | {
         "scenario": scenario.name,
         "scenario_file": str(source),
         "input_sha256": file_sha256(source),
@@ -67,24 +71,33 @@ def uncertainty_record(scenario: Scenario) -> dict[str, Any] | None:
 
 
 def write_run_data(directory: Path, scenario: Scenario, source: Path,
-                   result: EnsembleResult, *, seed: int, started: float) -> None:
-    """The tables, the resolved scenario and the manifest (last) into ``directory``."""
+                   result: EnsembleResult, *, seed: int, started: float,
+                   counterfactual: EnsembleResult | None = None) -> None:
+    """The tables, the resolved scenario and the manifest (last) into ``directory``.
+
+    ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
+    columns of summary.csv and shock_effects.csv.
+    """
     (directory / "scenario.toml").write_text(scenario_toml(scenario))
-    write_csv(summary_table(result, scenario), directory / "summary.csv")
+    write_csv(summary_table(result, scenario, counterfactual), directory / "summary.csv")
     write_csv(curve_table(result, scenario), directory / "curve.csv")
     write_parquet(runs_table(result), directory / "runs.parquet")
     write_csv(shocks_table(result, scenario), directory / "shocks.csv")
+    if counterfactual is not None:
+        write_csv(effect_curve(result, counterfactual, scenario), directory / EFFECTS_FILE)
     info = manifest(scenario, source, seed=seed, runs=result.runs,
                     wall_time=time.perf_counter() - started)
     write_json(info, directory / "manifest.json")
 
 
 def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleResult, *,
-             seed: int, started: float, renderer: Renderer) -> Path:
+             seed: int, started: float, renderer: Renderer,
+             counterfactual: EnsembleResult | None = None) -> Path:
     """Write a complete results directory atomically; return its path."""
     try:
         with atomic_directory(target) as temp:
-            write_run_data(temp, scenario, source, result, seed=seed, started=started)
+            write_run_data(temp, scenario, source, result, seed=seed, started=started,
+                           counterfactual=counterfactual)
             # figures and report.html are drawn from the files just written, as `recsim plot`
             write_run_outputs(read_run_dir(temp), renderer=renderer)
     except OSError as exc:

@@ -3,7 +3,8 @@ matplotlib Figure; none writes files (the command line does, through
 :mod:`sim.results.files`).
 
 One module per figure (``cascade``, ``timing``, ``order``, ``map``, ``shocks``,
-``comparison``, ``study`` for sweeps and sensitivity) and the shared looks (``_style``).
+``comparison``, ``study`` for sweeps and sensitivity), the shared looks (``_style``) and the
+country outlines maps are drawn from (``geography``, data in ``sim/plots/data``).
 May import every layer below it (scenario, model, engine, study, results); never the
 command line.
 """

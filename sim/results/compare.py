@@ -27,6 +27,7 @@ __all__ = [
     "ScenarioOutcome",
     "comparison_table",
     "paired_difference",
+    "state_difference",
 ]
 
 COMPARISON_COLUMNS = (
@@ -137,8 +138,8 @@ def comparison_table(outcomes: Mapping[str, ScenarioOutcome]) -> pd.DataFrame:
             state = str(record["state"])
             diff = None
             if name != names[0] and state in reference.de_jure.columns:
-                diff = _state_difference(outcome.de_jure[state].to_numpy(),
-                                         reference.de_jure[state].to_numpy())
+                diff = state_difference(outcome.de_jure[state].to_numpy(),
+                                        reference.de_jure[state].to_numpy())
             rows.append({
                 "scenario": name,
                 "state": state,
@@ -154,9 +155,12 @@ def comparison_table(outcomes: Mapping[str, ScenarioOutcome]) -> pd.DataFrame:
     return table
 
 
-def _state_difference(scenario: np.ndarray, reference: np.ndarray) -> PairedDifference:
+def state_difference(scenario: np.ndarray, reference: np.ndarray,
+                     confidence: float = 0.95) -> PairedDifference:
+    """P(outcome) in ``scenario`` minus in ``reference`` with its paired Newcombe interval;
+    both are boolean arrays over the same runs, run i of one paired with run i of the other."""
     both = int(np.sum(scenario & reference))
     only_scenario = int(np.sum(scenario & ~reference))
     only_reference = int(np.sum(~scenario & reference))
     neither = scenario.size - both - only_scenario - only_reference
-    return paired_difference(both, only_scenario, only_reference, neither)
+    return paired_difference(both, only_scenario, only_reference, neither, confidence)

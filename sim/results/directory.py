@@ -21,6 +21,7 @@ from ..scenario.calendar import parse_month
 from ..scenario.loading import ScenarioError, scenario_from_dict
 from ..scenario.schema import Scenario
 from .compare import COMPARISON_COLUMNS
+from .effects import EFFECT_COLUMNS, EFFECTS_FILE, STATE_EFFECT_COLUMNS
 
 __all__ = [
     "BATCH_FILES",
@@ -61,6 +62,8 @@ class RunData:
     curve: pd.DataFrame
     runs: pd.DataFrame
     shocks: pd.DataFrame | None  # run, month, shock; None when the scenario had no shocks
+    # shock_effects.csv: the shocks' effect, month by month; None without a counterfactual
+    effects: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -148,8 +151,19 @@ def read_run_dir(path: str | Path) -> RunData:
         shocks = _read(path / SHOCKS_FILE, _csv, _SHOCKS)
         _check_shocks(path / SHOCKS_FILE, shocks, scenario, int(manifest["runs"]))
         shocks = shocks if len(shocks) else None
+    effects = None
+    if (path / EFFECTS_FILE).is_file():
+        effects = _read(path / EFFECTS_FILE, _csv, EFFECT_COLUMNS)
+        if len(effects) != scenario.months + 1:
+            raise ResultsDirError(f"{path / EFFECTS_FILE}: expected {scenario.months + 1} "
+                                  f"months, found {len(effects)}")
+        absent = [c for c in STATE_EFFECT_COLUMNS if c not in summary.columns]
+        if absent:
+            raise ResultsDirError(f"{path / 'summary.csv'}: missing column(s) "
+                                  f"{', '.join(absent)} (the shocks' effects, as "
+                                  f"{EFFECTS_FILE} has them)")
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
-                   curve, runs, shocks)
+                   curve, runs, shocks, effects)
 
 
 def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,

@@ -16,11 +16,10 @@ import pandas as pd
 from ..scenario.calendar import add_months
 from ..scenario.ladder import LEVEL_NAMES
 from .directory import BatchData, RunData
-from .html import escape as _e
-from .html import figure as _html_figure
-from .html import manifest_rows as _manifest_rows
-from .html import page as _page
-from .html import table as _table
+from .html import escape, manifest_rows
+from .html import figure as _figure_of
+from .html import page as html_page
+from .html import table as html_table
 from .selection import comparison_states, featured_states, percent, shock_names
 
 __all__ = ["FIGURE_CAPTIONS", "batch_report", "run_report"]
@@ -30,15 +29,22 @@ FIGURE_CAPTIONS = {
                "month by month (mean over runs, with the range of the middle 90% of runs).",
     "timing": "When each state first recognises de jure, and how often it never does.",
     "order": "How often one state recognises de jure before another.",
-    "map": "The network of ties on a longitude/latitude frame, coloured by the chance of "
-           "de jure recognition; markers show where each state started.",
-    "shocks": "When each shock fired, and how de jure recognitions moved around it.",
+    "map": "Each state's country coloured by its chance of de jure recognition by the "
+           "horizon (grey: not in the scenario; hatched: Afghanistan), with ties as lines "
+           "between capitals.",
+    "shocks": "When each shock fired, and the shocks' own effect: each run minus the same "
+              "run without the shocks (same seed, common random numbers), in de jure "
+              "recognisers month by month (mean with its 90% interval) and in each state's "
+              "chance of de jure recognition by the horizon (90% paired Newcombe intervals).",
     "comparison": "Chance of de jure recognition by the horizon, scenario by scenario.",
     "curves": "De jure adoption curves of all scenarios on one axis.",
 }
 
-def _figure(name: str, png: bytes, caption: str | None = None) -> str:
-    return _html_figure(name, png, caption or FIGURE_CAPTIONS.get(name, ""))
+
+
+def html_figure(name: str, png: bytes, caption: str | None = None) -> str:
+    """A figure of a run or batch, with its caption from FIGURE_CAPTIONS by default."""
+    return _figure_of(name, png, caption or FIGURE_CAPTIONS.get(name, ""))
 
 
 def _pct(value: Any) -> str:
@@ -71,6 +77,8 @@ def _summary_rows(data: RunData) -> list[dict[str, Any]]:
         }
         if "p_downgrade" in rec:
             row["P(downgrade)"] = _pct(rec["p_downgrade"])
+        if "diff_p_de_jure" in rec:
+            row["Shocks' effect on P(de jure), points (90% interval)"] = _difference(rec, 90)
         rows.append(row)
     return rows
 
@@ -103,27 +111,31 @@ def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int,
                  omitted: Sequence[str] = ()) -> str:
     h = f"h{level}"
     scenario = data.scenario
-    parts = [f'<p class="lead">{_e(scenario.description or "(no description)")}</p>',
-             f'<p class="muted">{_e(data.n_runs)} runs, seed {_e(data.manifest.get("seed"))}, '
-             f"{_e(_horizon(data))}. Source: {_e(scenario.source or 'not given')}</p>"]
+    parts = [f'<p class="lead">{escape(scenario.description or "(no description)")}</p>',
+             f'<p class="muted">{escape(data.n_runs)} runs, seed '
+             f'{escape(data.manifest.get("seed"))}, {escape(_horizon(data))}. '
+             f"Source: {escape(scenario.source or 'not given')}</p>"]
     for name in ("cascade", "shocks", "timing", "order", "map"):
         if name in images:
-            parts.append(_figure(name, images[name]))
+            parts.append(html_figure(name, images[name]))
     if omitted:
-        parts.append(f'<p class="muted">Not drawn in a batch: {_e(", ".join(omitted))}. '
-                     f"<code>recsim plot {_e(data.path.name)}</code> on this scenario's "
+        parts.append(f'<p class="muted">Not drawn in a batch: {escape(", ".join(omitted))}. '
+                     f"<code>recsim plot {escape(data.path.name)}</code> on this scenario's "
                      "directory draws them.</p>")
     parts.append(f"<{h}>Summary by state</{h}>")
     more = (f" Shown: {_TABLE_ROWS} of {len(data.summary):,} states (Central Asia, the main "
             "powers, then the most likely to recognise); summary.csv has them all."
             if len(data.summary) > _TABLE_ROWS else "")
+    effect = (" The shocks' effect is this scenario's chance minus that of the same runs "
+              "without its shocks, in percentage points." if "diff_p_de_jure" in
+              data.summary.columns else "")
     parts.append('<p class="muted">Chances are shares of runs at the horizon; the median month '
                  "is empty where fewer than half the runs reach de jure recognition."
-                 f"{_e(more)}</p>")
-    parts.append(_table(_summary_rows(data), ("State", "Start")))
+                 f"{escape(effect)}{escape(more)}</p>")
+    parts.append(html_table(_summary_rows(data), ("State", "Start")))
     if data.shocks is not None:
         parts.append(f"<{h}>Shocks</{h}>")
-        parts.append(_table(_shock_rows(data), ("Shock",)))
+        parts.append(html_table(_shock_rows(data), ("Shock",)))
     return "\n".join(parts)
 
 
@@ -131,19 +143,19 @@ def _reproduce(data: RunData) -> str:
     m = data.manifest
     command = f"recsim run scenario.toml --runs {m.get('runs')} --seed {m.get('seed')}"
     return (f"<p>To reproduce, save the scenario below as <code>scenario.toml</code> and run "
-            f"<code>{_e(command)}</code> with the versions listed.</p>"
+            f"<code>{escape(command)}</code> with the versions listed.</p>"
             f"<details><summary>Resolved scenario (scenario.toml)</summary>"
-            f"<pre>{_e(data.scenario_toml)}</pre></details>")
+            f"<pre>{escape(data.scenario_toml)}</pre></details>")
 
 
 def run_report(data: RunData, images: Mapping[str, bytes], omitted: Sequence[str] = ()) -> str:
     """The report of one run; ``images`` maps figure names to PNG bytes, ``omitted`` names
     figures left out (in a batch)."""
     title = f"recsim: {data.name}"
-    body = [f"<h1>{_e(title)}</h1>", _run_section(data, images, level=2, omitted=omitted),
+    body = [f"<h1>{escape(title)}</h1>", _run_section(data, images, level=2, omitted=omitted),
             "<h2>Reproducibility</h2>", _reproduce(data),
-            _table(_manifest_rows(data.manifest), ("Key", "Value"))]
-    return _page(title, "\n".join(body))
+            html_table(manifest_rows(data.manifest), ("Key", "Value"))]
+    return html_page(title, "\n".join(body))
 
 
 def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, Any]]:
@@ -156,11 +168,12 @@ def _wide_rows(batch: BatchData, cell: Any, names: list[str]) -> list[dict[str, 
                 most=_TABLE_ROWS)]
 
 
-def _difference(rec: Mapping[str, Any]) -> str:
+def _difference(rec: Mapping[str, Any], level: int = 95) -> str:
+    """'+12.3 (+10.1 to +14.5)' from ``diff_p_de_jure`` and its interval at ``level``%."""
     if pd.isna(rec["diff_p_de_jure"]):
         return "–"
-    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"]) for end in ("", "_low95",
-                                                                           "_high95"))
+    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"])
+                           for end in ("", f"_low{level}", f"_high{level}"))
     return f"{estimate} ({low} to {high})"
 
 
@@ -176,40 +189,41 @@ def batch_report(batch: BatchData, images: Mapping[str, bytes],
     names = list(batch.runs)
     m = batch.manifest
     title = f"recsim: comparison of {len(names)} scenario{'s' * (len(names) > 1)}"
-    body = [f"<h1>{_e(title)}</h1>",
-            f'<p class="lead">Every scenario ran {_e(m.get("runs"))} times with seed '
-            f"{_e(m.get('seed'))}, so run <i>i</i> of each scenario starts from the same random "
-            f"stream (common random numbers). The reference is <b>{_e(names[0])}</b>.</p>"]
+    body = [f"<h1>{escape(title)}</h1>",
+            f'<p class="lead">Every scenario ran {escape(m.get("runs"))} times with seed '
+            f"{escape(m.get('seed'))}, so run <i>i</i> of each scenario starts from the same "
+            "random stream (common random numbers). The reference is "
+            f"<b>{escape(names[0])}</b>.</p>"]
     failed = m.get("failed") or []
     if failed:
         body.append("<p><b>Scenarios that failed and are missing here:</b></p>")
-        body.append(_table([{"File": f.get("file"), "Problem": f.get("error")} for f in failed],
+        body.append(html_table([{"File": f.get("file"), "Problem": f.get("error")} for f in failed],
                            ("File", "Problem")))
     body.append("<h2>Scenarios</h2>")
-    body.append(_table([{"Scenario": n, "Description": d.scenario.description}
+    body.append(html_table([{"Scenario": n, "Description": d.scenario.description}
                         for n, d in batch.runs.items()], ("Scenario", "Description")))
     body.append("<h2>Comparison</h2>")
     for name in ("comparison", "curves"):
         if name in images:
-            body.append(_figure(name, images[name]))
+            body.append(html_figure(name, images[name]))
     body.append("<h3>Chance of de jure recognition by the horizon</h3>")
-    body.append(_table(_wide_rows(batch, lambda r: _pct(r["p_de_jure"]), names), ("State",)))
-    body.append(f"<h3>Differences from {_e(names[0])}</h3>")
+    body.append(html_table(_wide_rows(batch, lambda r: _pct(r["p_de_jure"]), names), ("State",)))
+    body.append(f"<h3>Differences from {escape(names[0])}</h3>")
     body.append('<p class="muted">Change in the chance of de jure recognition by the horizon, '
                 "in percentage points, with its 95% interval for paired runs (Newcombe's "
                 "square-and-add method) in brackets; an interval that excludes zero marks a "
                 "difference the number of runs can resolve.</p>")
     if len(names) > 1:
-        body.append(_table(_wide_rows(batch, _difference, names[1:]), ("State",)))
+        body.append(html_table(_wide_rows(batch, _difference, names[1:]), ("State",)))
     body.append("<h2>Each scenario</h2>")
     for name, data in batch.runs.items():
-        body.append(f"<details><summary>{_e(name)}</summary>")
+        body.append(f"<details><summary>{escape(name)}</summary>")
         body.append(_run_section(data, scenario_images.get(name, {}), level=4))
         body.append(_reproduce(data))
         body.append("</details>")
     body.append("<h2>Reproducibility</h2>")
-    body.append(_table(_manifest_rows(m), ("Key", "Value")))
-    body.append(_table([{"Scenario": n, "File": d.manifest.get("scenario_file"),
+    body.append(html_table(manifest_rows(m), ("Key", "Value")))
+    body.append(html_table([{"Scenario": n, "File": d.manifest.get("scenario_file"),
                          "Input SHA-256": d.manifest.get("input_sha256")}
                         for n, d in batch.runs.items()], ("Scenario", "File", "Input SHA-256")))
-    return _page(title, "\n".join(body))
+    return html_page(title, "\n".join(body))

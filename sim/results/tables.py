@@ -9,6 +9,7 @@ from ..engine.ensemble import EnsembleResult
 from ..scenario.ladder import DE_FACTO, DE_JURE, TOP
 from ..scenario.roster import roster_of
 from ..scenario.schema import Scenario
+from .effects import STATE_EFFECT_COLUMNS, state_effects
 
 __all__ = ["QUANTILES", "curve_table", "runs_table", "shocks_table", "summary_table",
            "survival_median"]
@@ -27,8 +28,13 @@ def survival_median(first_month: np.ndarray) -> float:
     return float(arrived[needed - 1]) if arrived.size >= needed else float("nan")
 
 
-def summary_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
-    """One row per state: chances at the horizon and the median month of de jure recognition."""
+def summary_table(result: EnsembleResult, scenario: Scenario,
+                  counterfactual: EnsembleResult | None = None) -> pd.DataFrame:
+    """One row per state: chances at the horizon and the median month of de jure recognition.
+
+    Given the same runs without the scenario's shocks (``counterfactual``), each row also
+    gets the shocks' effect on P(de jure) with its 90% interval (sim/results/effects.py).
+    """
     rows = []
     roster = roster_of(scenario)
     for i, state in enumerate(result.state_ids):
@@ -46,6 +52,10 @@ def summary_table(result: EnsembleResult, scenario: Scenario) -> pd.DataFrame:
         )
     table = pd.DataFrame(rows)
     table["median_month_de_jure"] = table["median_month_de_jure"].astype("Int64")
+    if counterfactual is not None:
+        effects = state_effects(result, counterfactual)
+        for column in STATE_EFFECT_COLUMNS:
+            table[column] = effects[column].to_numpy()
     return table
 
 
