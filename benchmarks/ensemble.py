@@ -8,8 +8,11 @@ months, on one core (BLAS is held to one thread and the engine runs serially):
 2. the ensemble engine, ``sim.engine.ensemble.run_ensemble`` (Mesa agents over replicate arrays);
 3. the hand-vectorised reference, ``sim.engine.reference`` (no Mesa).
 
-Then, each in a fresh subprocess, peak memory for ``--memory-runs`` runs. The last line is
-``speedup_vs_per_run=<x> engine_vs_reference=<y>`` (targets: x >= 50, y >= 0.5).
+Then, each in a fresh subprocess, peak memory for ``--memory-runs`` runs. Both timings are
+taken twice: with the scenario's own parameters, and with every replicate drawing its
+weights and thresholds from the scenario's posterior draws (the baseline's, by default),
+fed to engine and reference alike. The last two lines are
+``speedup_vs_per_run=<x> engine_vs_reference=<y>`` for each (targets: x >= 50, y >= 0.5).
 
 Example:
     PYTHONPATH=. python benchmarks/ensemble.py --runs 20000
@@ -35,9 +38,11 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from sim.engine.ensemble import CHUNK_SIZE, run_ensemble  # noqa: E402
+from sim.engine.ensemble import CHUNK_SIZE, plan_chunks, run_ensemble  # noqa: E402
 from sim.engine.reference import simulate_reference  # noqa: E402
+from sim.engine.uncertainty import without_uncertainty  # noqa: E402
 from sim.model.model import RecognitionModel  # noqa: E402
+from sim.model.parameters import ReplicateValues  # noqa: E402
 from sim.results.tables import curve_table, runs_table, summary_table  # noqa: E402
 from sim.scenario.loading import load_scenario, scenario_from_dict  # noqa: E402
 from sim.scenario.schema import Scenario  # noqa: E402
@@ -69,11 +74,12 @@ def best_times(fns: list[Callable[[], object]], repeat: int) -> list[float]:
 
 
 def per_run_loop(scenario: Scenario, sample: int, seed: int) -> float:
-    """Seconds for ``sample`` runs, one R = 1 model each, seeded like ensemble chunks."""
-    seeds = np.random.SeedSequence(seed).spawn(sample)
+    """Seconds for ``sample`` runs, one R = 1 model each, seeded like ensemble chunks (and
+    with its own draw of the parameters when the scenario names draws)."""
+    tasks = plan_chunks(scenario, sample, seed, chunk_size=1)
     started = time.perf_counter()
-    for child in seeds:
-        RecognitionModel(scenario, 1, rng=child).run()
+    for task in tasks:
+        RecognitionModel(scenario, 1, rng=task.seed, values=task.values).run()
     return time.perf_counter() - started
 
 
@@ -136,21 +142,14 @@ def main(argv: list[str] | None = None) -> None:
           f"{runs:,} runs, seed {args.seed}; one core (BLAS threads = "
           f"{os.environ['OPENBLAS_NUM_THREADS']}, serial executor)")
 
-    sample = min(args.sample, runs)
-    loop_rate = sample / per_run_loop(scenario, sample, args.seed)
-    print(f"per-run loop : {loop_rate:10,.0f} runs/s  (timed {sample:,} of {runs:,} runs, "
-          f"extrapolated: {runs / loop_rate:,.0f} s for all)")
-
-    engine_time, reference_time = best_times([
-        lambda: run_ensemble(scenario, runs, args.seed, chunk_size=args.chunk_size),
-        lambda: simulate_reference(scenario, runs, args.seed),
-    ], args.repeat)
-    engine_rate = runs / engine_time
-    print(f"engine       : {engine_rate:10,.0f} runs/s  ({engine_time:.2f} s, chunks of "
-          f"{args.chunk_size:,}, best of {args.repeat})")
-    reference_rate = runs / reference_time
-    print(f"reference    : {reference_rate:10,.0f} runs/s  ({reference_time:.2f} s, "
-          f"best of {args.repeat})")
+    fixed = without_uncertainty(scenario)
+    results = [_time_modes(fixed, "own parameters (posterior means)", None, args)]
+    if scenario.uncertainty.draws is not None:
+        tasks = plan_chunks(scenario, runs, args.seed, args.chunk_size)
+        values = ReplicateValues(tasks[0].values.paths,
+                                 np.concatenate([t.values.values for t in tasks]))
+        results.append(_time_modes(scenario, f"posterior draws ({len(values.paths)} "
+                                              "parameters per replicate)", values, args))
 
     if args.memory_runs > 0:
         print(f"peak memory for {args.memory_runs:,} runs, each mode in a fresh subprocess "
@@ -161,11 +160,34 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {mode:14s}: peak RSS {peak['rss_mib']:6.1f} MiB (after imports alone "
                   f"{peak['imports_rss_mib']:.1f} MiB), traced peak {peak['traced_mib']:6.1f} MiB")
 
-    speedup = engine_rate / loop_rate
-    versus = engine_rate / reference_rate
-    print(f"ratios: engine/per-run {speedup:,.1f} (target >= 50), "
-          f"engine/reference {versus:.2f} (target >= 0.5)")
-    print(f"speedup_vs_per_run={speedup:.1f} engine_vs_reference={versus:.2f}")
+    for label, speedup, versus in results:
+        print(f"{label}: engine/per-run {speedup:,.1f} (target >= 50), "
+              f"engine/reference {versus:.2f} (target >= 0.5)")
+    for _, speedup, versus in results:
+        print(f"speedup_vs_per_run={speedup:.1f} engine_vs_reference={versus:.2f}")
+
+
+def _time_modes(scenario: Scenario, label: str, values: ReplicateValues | None,
+                args: argparse.Namespace) -> tuple[str, float, float]:
+    """Per-run loop, engine and reference on ``scenario``; ``values`` are the replicates'
+    drawn parameters (the engine draws them itself; the reference is given the same)."""
+    runs = args.runs
+    print(f"-- {label}")
+    sample = min(args.sample, runs)
+    loop_rate = sample / per_run_loop(scenario, sample, args.seed)
+    print(f"per-run loop : {loop_rate:10,.0f} runs/s  (timed {sample:,} of {runs:,} runs, "
+          f"extrapolated: {runs / loop_rate:,.0f} s for all)")
+    engine_time, reference_time = best_times([
+        lambda: run_ensemble(scenario, runs, args.seed, chunk_size=args.chunk_size),
+        lambda: simulate_reference(scenario, runs, args.seed, values),
+    ], args.repeat)
+    engine_rate = runs / engine_time
+    print(f"engine       : {engine_rate:10,.0f} runs/s  ({engine_time:.2f} s, chunks of "
+          f"{args.chunk_size:,}, best of {args.repeat})")
+    reference_rate = runs / reference_time
+    print(f"reference    : {reference_rate:10,.0f} runs/s  ({reference_time:.2f} s, "
+          f"best of {args.repeat})")
+    return label, engine_rate / loop_rate, engine_rate / reference_rate
 
 
 if __name__ == "__main__":
