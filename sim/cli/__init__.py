@@ -17,6 +17,7 @@ from .. import __version__
 from .batch import batch
 from .calibrate import calibrate
 from .discover import discover
+from .explore_space import explore_space
 from .levels import levels
 from .params import outcomes, params
 from .plot import plot
@@ -55,6 +56,7 @@ cli.add_command(plot)
 cli.add_command(levels)
 cli.add_command(calibrate)
 cli.add_command(discover)
+cli.add_command(explore_space)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

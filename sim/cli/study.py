@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..study.measures import Outcome, Tally
     from ..study.sweep import StudyPlan
 
-__all__ = ["Study", "choose_outcomes", "outcome_file_name", "parse_ranges", "study_options"]
+__all__ = ["Study", "choose_outcomes", "executor_for", "outcome_file_name", "parse_ranges",
+           "study_options"]
 
 
 def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -104,6 +105,23 @@ def default_directory(scenario: Scenario, kind: str, seed: int) -> Path:
     return Path("results") / scenario.name / f"{utc_stamp()}-{kind}-s{seed}"
 
 
+@contextlib.contextmanager
+def executor_for(workers: int, dask: str | None) -> Iterator[Executor]:
+    """Local workers, or a Dask cluster (released afterwards); a bad address is one line."""
+    from ..engine.dask_cluster import DaskExecutor
+    from ..engine.executors import make_executor
+
+    if dask is None:
+        yield make_executor(workers)
+        return
+    try:
+        executor = DaskExecutor(dask, workers=workers)
+    except (ImportError, ConnectionError) as exc:
+        fail(f"--dask: {exc}")
+    with executor:
+        yield executor
+
+
 class Study:
     """One study command's run: directory, checkpoints, executor, progress, publishing."""
 
@@ -170,20 +188,9 @@ class Study:
                 raise
         return tally
 
-    @contextlib.contextmanager
-    def _executor(self, workers: int, dask: str | None) -> Iterator[Executor]:
-        from ..engine.dask_cluster import DaskExecutor
-        from ..engine.executors import make_executor
-
-        if dask is None:
-            yield make_executor(workers)
-            return
-        try:
-            executor = DaskExecutor(dask, workers=workers)
-        except (ImportError, ConnectionError) as exc:
-            fail(f"--dask: {exc}")
-        with executor:
-            yield executor
+    def _executor(self, workers: int, dask: str | None
+                  ) -> contextlib.AbstractContextManager[Executor]:
+        return executor_for(workers, dask)
 
     def publish(self, tables: dict[str, pd.DataFrame], figures: dict[str, Figure],
                 extra: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "Tally",
     "estimates",
     "outcome_catalogue",
+    "per_run_values",
     "select_outcomes",
     "tally_runs",
 ]
@@ -142,7 +143,7 @@ class Tally:
         np.add.at(total.months, rows, self.months)
 
 
-def _per_run_values(result: EnsembleResult, scenario: Scenario,
+def per_run_values(result: EnsembleResult, scenario: Scenario,
                     outcomes: Sequence[Outcome]) -> tuple[np.ndarray, np.ndarray]:
     """(n_mean, R) per-run values of the mean outcomes and (n_median, R) months."""
     de_jure = result.final_level >= DE_JURE  # (n, R)
@@ -175,7 +176,7 @@ def _per_run_values(result: EnsembleResult, scenario: Scenario,
 def tally_runs(result: EnsembleResult, scenario: Scenario, outcomes: Sequence[Outcome],
                width: int) -> Tally:
     """One design point's runs as a one-row :class:`Tally` (months histogram ``width`` wide)."""
-    means, medians = _per_run_values(result, scenario, outcomes)
+    means, medians = per_run_values(result, scenario, outcomes)
     if medians.size and medians.max() >= width:
         raise ValueError(f"month histogram of width {width} too narrow for {medians.max()}")
     histogram = np.zeros((1, medians.shape[0], width), np.int64)
