@@ -90,6 +90,7 @@ def test_unknown_state_and_missing_column(tmp_path):
 def _scenario_with_log(tmp_path: Path) -> Path:
     """The baseline's files in a scratch folder, so the log can be changed."""
     shutil.copytree(ROOT / "scenarios" / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "scenarios" / "calibration", tmp_path / "calibration")
     shutil.copy(ROOT / "scenarios" / "baseline.toml", tmp_path / "baseline.toml")
     return tmp_path / "baseline.toml"
 

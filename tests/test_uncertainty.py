@@ -138,3 +138,13 @@ def test_run_records_the_draws_and_no_uncertainty_removes_them(tmp_path):
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "point" / "manifest.json").read_text())
     assert manifest["parameter_uncertainty"] is None
+
+
+def test_a_child_that_sets_uncertainty_replaces_the_parents_whole(tmp_path):
+    draws_csv(tmp_path, "3.0,7.0\n", header="weights.social,thresholds.level_3")
+    child = tmp_path / "child.toml"
+    child.write_text(f'extends = "{ROOT / "scenarios" / "baseline.toml"}"\nname = "child"\n'
+                     '[uncertainty]\ndraws = "draws.csv"\n')
+    scenario = load_scenario(child)
+    assert scenario.uncertainty.means == {}  # not the baseline's eleven means
+    assert scenario.uncertainty.draws == str(tmp_path / "draws.csv")

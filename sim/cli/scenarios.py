@@ -31,7 +31,8 @@ def _summary(spec: Scenario) -> str:
 
         states = len(roster_of(spec))
     shocks = len(spec.shocks)
-    return f"{states} states, {shocks} shock{'s' * (shocks != 1)}"
+    history = f", {len(spec.history)} in its history" if spec.history else ""
+    return f"{states} states, {shocks} shock{'s' * (shocks != 1)}{history}"
 
 
 @click.command()

@@ -87,11 +87,19 @@ def _problems(error: ValidationError) -> list[tuple[str, str]]:
     return problems
 
 
+# Tables taken as a whole: a child that sets one replaces its parent's (posterior means
+# belong to the draws file next to them, never to another).
+_WHOLE_TABLES = ("uncertainty",)
+
+
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Tables merge key by key; any other value, arrays included, replaces the parent's."""
+    """Tables merge key by key (but those of ``_WHOLE_TABLES``); any other value, arrays
+    included, replaces the parent's."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+        if key in _WHOLE_TABLES:
+            merged[key] = value
+        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
             merged[key] = _merge(merged[key], value)
         else:
             merged[key] = value

@@ -51,8 +51,11 @@ def _walk(node: Any, prefix: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...],
 
 
 def numeric_paths(scenario: Scenario) -> dict[str, int | float]:
-    """Every number the scenario holds, by dotted path, in file order (booleans excluded)."""
-    data = scenario.model_dump(by_alias=True)
+    """Every number the scenario holds, by dotted path, in file order (booleans excluded).
+
+    ``[uncertainty] means`` are left out: they describe the draws, they are not parameters.
+    """
+    data = scenario.model_dump(by_alias=True, exclude={"uncertainty"})
     return {".".join(path): value for path, value in _walk(data, ()) if _is_number(value)}
 
 
