@@ -67,8 +67,11 @@ def test_run_writes_a_complete_results_directory(tmp_path, small):
 
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary.columns) == ["state", "name", "start_level", "p_de_facto", "p_de_jure",
+                                     "p_de_jure_low90", "p_de_jure_high90",
                                      "median_month_de_jure", "p_downgrade"]
     assert summary["p_de_jure"].between(0, 1).all()
+    assert (summary["p_de_jure_low90"] <= summary["p_de_jure"]).all()
+    assert (summary["p_de_jure"] <= summary["p_de_jure_high90"]).all()
     assert summary.set_index("state").loc["AAA", "median_month_de_jure"] == 0
 
     curve = pd.read_csv(out / "curve.csv")

@@ -140,10 +140,10 @@ def test_states_the_reference_lacks_get_no_difference():
 def test_wilson_interval_matches_scipy(successes, n, confidence):
     from scipy.stats import binomtest
 
-    from sim.results.compare import _wilson
+    from sim.results.compare import wilson_interval
 
     expected = binomtest(successes, n).proportion_ci(confidence_level=confidence,
                                                      method="wilson")
-    low, high = _wilson(successes, n, confidence)
+    low, high = wilson_interval(successes, n, confidence)
     assert low == pytest.approx(expected.low, abs=1e-12)
     assert high == pytest.approx(expected.high, abs=1e-12)

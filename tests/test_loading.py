@@ -48,6 +48,7 @@ def _problem(tmp_path, text):
         (GOOD.replace("social = 2.0", "social = nan"), "weights.social", "finite"),
         (GOOD.replace("social = 2.0", "social = inf"), "weights.social", "finite"),
         (GOOD.replace("social = 2.0", "socal = 2.0"), "weights.socal", "did you mean 'social'"),
+        ("reversible = true\n" + GOOD, "reversible", "'reversible' is a key of [model], not"),
         (GOOD.replace("months = 12", "months = 0"), "months", "greater"),
         (GOOD.replace('name = "t"', 'name = "t"\nstart = "2025-13"'), "start", "YYYY-MM"),
         (GOOD + "[[ties]]\nfrom = 'AAA'\nto = 'ZZZ'\n", "ties.0.to", "unknown state 'ZZZ'"),

@@ -78,6 +78,18 @@ def test_forced_drop_is_recorded_as_a_downgrade():
     assert (model.first_downgrade[1] == 2).all()
 
 
+def test_forced_level_counts_as_reached_even_if_dropped_the_same_month():
+    # C (at none) is forced to de jure at the start of month 3 and steps down that same month
+    # for sure (downgrade hazard 1 - 1e-40): it still reached de jure in month 3, and dropped
+    scenario = tiny([{"kind": "recognize", "name": "c_up", "states": ["C"], "at": 3}],
+                    thresholds=STILL | {"downgrade": -100.0}, model={"reversible": True})
+    model = RecognitionModel(scenario, 4, rng=5)
+    model.step(), model.step(), model.step()
+    assert (model.levels[2] < 3).all()
+    assert (model.first_month[:, 2] == 3).all()
+    assert (model.first_downgrade[2] == 3).all()
+
+
 def test_once_hazard_fires_at_most_once_with_geometric_timing():
     scenario = tiny([{"kind": "bloc", "name": "b", "states": ["A", "B"], "hazard": 0.1}],
                     months=24)

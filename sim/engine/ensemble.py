@@ -50,6 +50,7 @@ class EnsembleResult:
     de_facto: np.ndarray  # (months + 1, R) int32: states at de facto or higher per month
     fired: np.ndarray = field(  # (k, 3) int32 rows: run, month, index of the shock that fired
         default_factory=lambda: np.zeros((0, 3), dtype=np.int32))
+    draw_row: np.ndarray | None = None  # (R,) row of the draws file each run took, if any
 
     @property
     def runs(self) -> int:
@@ -62,9 +63,11 @@ class EnsembleResult:
         return int(self.de_jure.shape[0] - 1)
 
     @classmethod
-    def from_model(cls, model: RecognitionModel) -> EnsembleResult:
+    def from_model(cls, model: RecognitionModel,
+                   draw_row: np.ndarray | None = None) -> EnsembleResult:
         """The outcomes of a model that has run to its horizon."""
         return cls(
+            draw_row=draw_row,
             state_ids=model.state_ids,
             final_level=model.levels.copy(),
             first_month=model.first_month,
@@ -88,6 +91,8 @@ class EnsembleResult:
             de_facto=np.concatenate([p.de_facto for p in parts], axis=1),
             fired=np.concatenate([p.fired + np.array([o, 0, 0], dtype=np.int32)
                                   for p, o in zip(parts, offsets, strict=True)]),
+            draw_row=None if any(p.draw_row is None for p in parts) else
+            np.concatenate([p.draw_row for p in parts]),
         )
 
 
@@ -101,7 +106,8 @@ def simulate_chunk(task: ChunkTask) -> EnsembleResult:
         model = RecognitionModel(task.scenario, task.replicates, rng=task.seed,
                                  values=task.values)
         model.run()
-    result = EnsembleResult.from_model(model)
+    result = EnsembleResult.from_model(
+        model, None if task.values is None else task.values.draw_row)
     _let_go(model)
     return result
 

@@ -19,16 +19,22 @@ from ..scenario.draws import read_draws
 from ..scenario.params import with_values
 from ..scenario.schema import Scenario
 
-__all__ = ["DRAWS_STREAM", "draw_rows", "drawn_values", "without_uncertainty"]
+__all__ = ["DRAWS_STREAM", "DRAW_BLOCK", "draw_rows", "drawn_values", "without_uncertainty"]
 
 # Appended to a chunk's spawn key for the stream that picks its rows of the draws file.
 DRAWS_STREAM = 0xD7A5
+# Replicates that share a draw: consecutive blocks of this many take the same row, so the
+# spread of a chance across the posterior can be told from chance (sim/results/tables.py).
+DRAW_BLOCK = 10
 
 
 def draw_rows(seed: np.random.SeedSequence, replicates: int, draws: int) -> np.ndarray:
-    """Which row of a draws file each of ``replicates`` replicates takes."""
+    """Which row of a draws file each of ``replicates`` replicates takes: a row drawn with
+    replacement for each block of DRAW_BLOCK consecutive replicates."""
     stream = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, DRAWS_STREAM))
-    return np.random.default_rng(stream).integers(0, draws, size=replicates)
+    blocks = -(-replicates // DRAW_BLOCK)
+    rows = np.random.default_rng(stream).integers(0, draws, size=blocks)
+    return np.repeat(rows, DRAW_BLOCK)[:replicates]
 
 
 def drawn_values(scenario: Scenario, replicates: int, seed: np.random.SeedSequence, *,
@@ -42,7 +48,8 @@ def drawn_values(scenario: Scenario, replicates: int, seed: np.random.SeedSequen
     if not keep:
         return None
     rows = draw_rows(seed, replicates, len(draws))
-    return ReplicateValues(tuple(draws.paths[j] for j in keep), draws.values[rows][:, keep])
+    return ReplicateValues(tuple(draws.paths[j] for j in keep), draws.values[rows][:, keep],
+                           rows)
 
 
 def without_uncertainty(scenario: Scenario) -> Scenario:

@@ -103,7 +103,9 @@ class RecognitionModel(mesa.Model):
     def step(self) -> None:
         """One month: shocks fire, all decide from the start-of-month world, then all commit."""
         previous = self.levels.copy()
-        self.shocks.start_month(self)
+        if self.shocks.start_month(self):  # a forced level counts as reached this month,
+            self._record(previous)  # even if the state steps down again before it ends
+            previous = self.levels.copy()
         self.shares = self.shocks.adjust_shares(self, self.social_shares())
         self.draws = self.rng.random(self.levels.shape)
         self.rule.prepare(self)

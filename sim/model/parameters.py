@@ -30,6 +30,7 @@ class ReplicateValues:
 
     paths: tuple[str, ...]
     values: np.ndarray  # (R, k) float64
+    draw_row: np.ndarray | None = None  # (R,) the row of a draws file each replicate took
 
     def __post_init__(self) -> None:
         if self.values.ndim != 2 or self.values.shape[1] != len(self.paths):
@@ -48,7 +49,8 @@ class ReplicateValues:
 
     def rows(self, start: int, stop: int) -> ReplicateValues:
         """Replicates ``start`` to ``stop`` (a chunk)."""
-        return ReplicateValues(self.paths, self.values[start:stop])
+        rows = None if self.draw_row is None else self.draw_row[start:stop]
+        return ReplicateValues(self.paths, self.values[start:stop], rows)
 
     @classmethod
     def join(cls, parts: Sequence[ReplicateValues | None]) -> ReplicateValues | None:
@@ -60,7 +62,8 @@ class ReplicateValues:
         for part in present:
             for j, path in enumerate(part.paths):
                 columns[path] = part.values[:, j]
-        return cls(tuple(columns), np.column_stack(list(columns.values())))
+        drawn = next((p.draw_row for p in present if p.draw_row is not None), None)
+        return cls(tuple(columns), np.column_stack(list(columns.values())), drawn)
 
 
 @dataclass(frozen=True, eq=False)

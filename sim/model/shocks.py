@@ -244,9 +244,11 @@ class ShockEngine:
         fires = self.fires[s]
         return fires[month] if month < len(fires) else None
 
-    def start_month(self, model: World, month: int | None = None) -> None:
-        """Fire this month's shocks: log them, move forced levels, update utility offsets."""
+    def start_month(self, model: World, month: int | None = None) -> bool:
+        """Fire this month's shocks: log them, move forced levels, update utility offsets.
+        True when a ``recognize`` shock moved levels."""
         month = model.month if month is None else month
+        forced = False
         for s, shock in enumerate(self.shocks):
             now = self._fires_now(s, month)
             if now is None or not now.any():
@@ -257,10 +259,12 @@ class ShockEngine:
             if isinstance(shock, RecognizeShock):
                 rows = [self._index[state] for state in shock.states]
                 model.levels[np.ix_(rows, runs)] = shock.level
+                forced = True
         if len(self._offset_rows) and month <= self.months:
             offset = self._gather @ (self._factor_weight * self.effective_change(month))
             model.utility_offset[self._offset_rows] += offset - self._applied
             self._applied = offset
+        return forced
 
     def effective_change(self, month: int) -> np.ndarray:
         """(channels, replicates): each channel's intensity change in ``month``, after the

@@ -28,6 +28,7 @@ __all__ = [
     "comparison_table",
     "paired_difference",
     "state_difference",
+    "wilson_interval",
 ]
 
 COMPARISON_COLUMNS = (
@@ -45,7 +46,7 @@ class PairedDifference:
     high: float
 
 
-def _wilson(successes: int, n: int, confidence: float) -> tuple[float, float]:
+def wilson_interval(successes: int, n: int, confidence: float) -> tuple[float, float]:
     """Wilson score interval for one proportion, without continuity correction.
 
     E. B. Wilson, JASA 22 (1927) 209-212; as in Newcombe (1998), eq. 3: centre
@@ -81,8 +82,8 @@ def paired_difference(both: int, only_first: int, only_second: int, neither: int
         raise ValueError("need at least one pair")
     first, second = both + only_first, both + only_second
     p1, p2 = first / n, second / n
-    l1, u1 = _wilson(first, n, confidence)
-    l2, u2 = _wilson(second, n, confidence)
+    l1, u1 = wilson_interval(first, n, confidence)
+    l2, u2 = wilson_interval(second, n, confidence)
     margins = (first, n - first, second, n - second)
     cross = both * neither - only_first * only_second  # AD - BC
     if min(margins) == 0 or 0 <= cross <= n / 2:

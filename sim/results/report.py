@@ -51,6 +51,14 @@ def _pct(value: Any) -> str:
     return "–" if pd.isna(value) else percent(float(value))
 
 
+def _chance(rec: Mapping[str, Any]) -> str:
+    """'20.1% (0.5–59.0%)': P(de jure) with its interval when the summary has one."""
+    if pd.isna(rec.get("p_de_jure_low90", float("nan"))):
+        return _pct(rec["p_de_jure"])
+    return (f"{_pct(rec['p_de_jure'])} ({_pct(rec['p_de_jure_low90'])}"
+            f"–{_pct(rec['p_de_jure_high90'])})")
+
+
 def _month(start: date, month: Any) -> str:
     if pd.isna(month):
         return "–"
@@ -72,7 +80,7 @@ def _summary_rows(data: RunData) -> list[dict[str, Any]]:
             "State": f"{rec['name']} ({rec['state']})",
             "Start": LEVEL_NAMES[int(rec["start_level"])],
             "P(de facto or higher)": _pct(rec["p_de_facto"]),
-            "P(de jure)": _pct(rec["p_de_jure"]),
+            "P(de jure) (90% interval)": _chance(rec),
             "Median month of de jure": _month(start, rec["median_month_de_jure"]),
         }
         if "p_downgrade" in rec:

@@ -9,12 +9,16 @@ from ..engine.ensemble import EnsembleResult
 from ..scenario.ladder import DE_FACTO, DE_JURE, TOP
 from ..scenario.roster import roster_of
 from ..scenario.schema import Scenario
+from .compare import wilson_interval
 from .effects import STATE_EFFECT_COLUMNS, state_effects
 
-__all__ = ["QUANTILES", "curve_table", "runs_table", "shocks_table", "summary_table",
+__all__ = ["QUANTILES", "chance_interval", "curve_table", "runs_table", "shocks_table",
+           "summary_table",
            "survival_median"]
 
 QUANTILES = (0.05, 0.50, 0.95)
+# Level of the test that the draws' chances differ at all (chance_interval)
+SPREAD_TEST_LEVEL = 0.01
 
 
 def survival_median(first_month: np.ndarray) -> float:
@@ -26,6 +30,49 @@ def survival_median(first_month: np.ndarray) -> float:
     arrived = np.sort(first_month[first_month >= 0])
     needed = -(-first_month.size // 2)  # ceil(R / 2)
     return float(arrived[needed - 1]) if arrived.size >= needed else float("nan")
+
+
+def chance_interval(hit: np.ndarray, draw_row: np.ndarray | None,
+                    level: float = 0.9) -> tuple[float, float]:
+    """How uncertain the chance ``hit.mean()`` is, as a ``level`` interval.
+
+    With parameter draws (``draw_row``: the draw each run took; runs share draws in blocks),
+    the interval is that of the chance across the posterior: the between-draw variance of
+    the chance is estimated by one-way analysis of variance over the draws (the moment
+    estimator of a random-effects model, as for an intraclass correlation; Fleiss, Levin
+    and Paik, *Statistical Methods for Rates and Proportions*, 3rd ed., 2003, ch. 15), and a
+    beta distribution with the chance's mean and that variance gives the quantiles. Without
+    draws, or when Pearson's chi-square test finds no spread across draws beyond chance at
+    the 1% level (or runs never or always hit), the only uncertainty left is Monte Carlo, and
+    the interval is Wilson's.
+    """
+    p = float(np.mean(hit))
+    tail = (1.0 - level) / 2
+    monte_carlo = wilson_interval(int(hit.sum()), hit.size, level)
+    if draw_row is None:
+        return monte_carlo
+    groups, index = np.unique(draw_row, return_inverse=True)
+    n = np.bincount(index).astype(float)
+    k, total = len(groups), hit.size
+    if k < 2 or total <= k or p in (0.0, 1.0):
+        return monte_carlo
+    p_d = np.bincount(index, weights=hit.astype(float)) / n
+    from scipy.stats import beta, chi2  # the report and tables only; the CLI imports it late
+
+    # Pearson's test that every draw has the same chance; when it does not reject, the
+    # spread of p_d is chance, and the moment estimate below would only be noise
+    homogeneity = np.sum(n * (p_d - p) ** 2) / (p * (1 - p))
+    if chi2.sf(homogeneity, k - 1) > SPREAD_TEST_LEVEL:
+        return monte_carlo
+    between = np.sum(n * (p_d - p) ** 2) / (k - 1)
+    within = np.sum(n * p_d * (1 - p_d)) / (total - k)
+    n0 = (total - np.sum(n * n) / total) / (k - 1)
+    variance = min(max(0.0, (between - within) / n0), 0.99 * p * (1 - p))
+    if variance == 0.0:  # no spread across draws beyond chance: Monte Carlo is all there is
+        return monte_carlo
+    size = p * (1 - p) / variance - 1
+    low, high = beta.ppf([tail, 1 - tail], p * size, (1 - p) * size)
+    return float(low), float(high)
 
 
 def summary_table(result: EnsembleResult, scenario: Scenario,
@@ -46,6 +93,8 @@ def summary_table(result: EnsembleResult, scenario: Scenario,
                 "start_level": int(roster.start_levels[i]),
                 "p_de_facto": float(np.mean(final >= DE_FACTO)),
                 "p_de_jure": float(np.mean(final >= DE_JURE)),
+                **dict(zip(("p_de_jure_low90", "p_de_jure_high90"),
+                           chance_interval(final >= DE_JURE, result.draw_row), strict=True)),
                 "median_month_de_jure": survival_median(result.first_month[DE_JURE - 1, i]),
                 "p_downgrade": float(np.mean(result.first_downgrade[i] >= 0)),
             }

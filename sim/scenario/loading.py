@@ -44,29 +44,38 @@ def _dotted(loc: tuple[Any, ...]) -> str:
 
 
 @functools.cache
-def _vocabulary() -> tuple[str, ...]:
-    """Every key (field name or alias) of every table a scenario file can hold."""
-    names: set[str] = set()
+def _vocabulary() -> dict[str, list[str]]:
+    """Every key (field name or alias) a scenario file can hold, with the tables that hold
+    it ('' for the top level)."""
+    owners: dict[str, list[str]] = {}
     seen: set[type] = set()
 
-    def visit(annotation: Any) -> None:
+    def visit(annotation: Any, table: str) -> None:
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if annotation in seen:
                 return
             seen.add(annotation)
             for name, field in annotation.model_fields.items():
-                names.add(field.alias or name)
-                visit(field.annotation)
+                key = field.alias or name
+                if table not in owners.setdefault(key, []):
+                    owners[key].append(table)
+                visit(field.annotation, f"{table}.{key}" if table else key)
         for arg in get_args(annotation):
-            visit(arg)
+            visit(arg, table)
 
-    visit(Scenario)
-    return tuple(sorted(names))
+    visit(Scenario, "")
+    return owners
 
 
 def _unknown_key(key: Any) -> str:
-    close = difflib.get_close_matches(str(key), _vocabulary(), n=1, cutoff=0.75)
-    hint = f"did you mean '{close[0]}'? " if close else "check the spelling; "
+    owners = _vocabulary()
+    if str(key) in owners:  # a real key in the wrong table
+        tables = ", ".join(f"[{table}]" if table else "the top level"
+                           for table in owners[str(key)][:3])
+        hint = f"'{key}' is a key of {tables}, not of this table; "
+    else:
+        close = difflib.get_close_matches(str(key), list(owners), n=1, cutoff=0.75)
+        hint = f"did you mean '{close[0]}'? " if close else "check the spelling; "
     return f"unknown key ({hint}see docs/scenarios.md)"
 
 
