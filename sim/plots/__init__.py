@@ -2,8 +2,9 @@
 matplotlib Figure; none writes files (the command line does, through
 :mod:`sim.results.files`).
 
-One module per figure (``cascade``, ``timing``, ``order``, ``map``, ``shocks``,
-``comparison``, ``study`` for sweeps and sensitivity) and the shared looks (``_style``).
+One module per figure (``cascade``, ``timing``, ``order``, ``map``, ``shocks``, ``states``
+(the explorer's per-state bars), ``comparison``, ``study`` for sweeps and sensitivity) and
+the shared looks (``_style``).
 May import every layer below it (scenario, model, engine, study, results); never the
 command line.
 """
@@ -15,6 +16,7 @@ from .comparison import comparison_figure, curves_figure
 from .map import map_figure
 from .order import order_figure
 from .shocks import shocks_figure
+from .states import de_jure_bars_figure
 from .timing import timing_figure
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "cascade_figure",
     "comparison_figure",
     "curves_figure",
+    "de_jure_bars_figure",
     "map_figure",
     "order_figure",
     "shocks_figure",
