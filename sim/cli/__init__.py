@@ -15,6 +15,7 @@ import click
 
 from .. import __version__
 from .batch import batch
+from .explore import explore
 from .params import outcomes, params
 from .plot import plot
 from .run import run
@@ -36,6 +37,7 @@ def cli() -> None:
       recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
       recsim batch scenarios/*.toml --runs 2000 --seed 1
       recsim list
+      recsim explore scenarios/china_first.toml
     """
 
 
@@ -49,6 +51,7 @@ cli.add_command(sweep)
 cli.add_command(sensitivity)
 cli.add_command(batch)
 cli.add_command(plot)
+cli.add_command(explore)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

@@ -1,4 +1,4 @@
-"""The scenario being edited in the explorer: a raw table the controls change, checked by the loader.
+"""The scenario being edited in the explorer: a raw table the controls change, checked on load.
 
 A :class:`Draft` holds the scenario as loaded (the reference of every comparison) and the
 raw table of the edited one, in the shape a scenario file has (``model_dump(by_alias=True)``).
@@ -50,7 +50,7 @@ class Problem:
         return cls(path, error.lines()[0])
 
     def concerns(self, prefix: str) -> bool:
-        """Whether the problem lies at ``prefix`` or below it (``shocks.0`` holds ``shocks.0.at``)."""
+        """Whether the problem lies at ``prefix`` or below (``shocks.0`` holds ``shocks.0.at``)."""
         return self.path == prefix or self.path.startswith(prefix + ".")
 
 

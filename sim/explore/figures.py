@@ -57,7 +57,7 @@ def figure_jobs(numbers: Numbers) -> dict[str, FigureJob]:
 
 def _cascade(curve: Any, reference: Any, title: str, n_states: int, runs: int) -> Figure:
     fig = cascade_figure(curve, title=title, n_states=n_states, runs=runs)
-    fig.set_size_inches(7.2, 4.2)
+    fig.set_size_inches(6.0, 4.1)
     if reference is not None:  # the unmodified scenario's mean, to see what the edit changed
         ax = fig.axes[0]
         dates = ax.lines[0].get_xdata()

@@ -35,7 +35,7 @@ def de_jure_bars_figure(summary: pd.DataFrame, reference: pd.DataFrame, scenario
     names = [str(mine.at[s, "name"]) if str(mine.at[s, "name"]) != s else s for s in states]
     rows = np.arange(len(states))
 
-    fig, ax = plt.subplots(figsize=(6.4, 1.3 + 0.24 * len(states)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(5.6, 1.1 + 0.19 * len(states)), layout="constrained")
     ax.barh(rows, values, height=0.62, color=_COLOUR, alpha=0.85, label=f"{title}")
     ax.scatter(before, rows, marker="|", s=260, linewidths=2.2, color=_REFERENCE, zorder=3,
                label=reference_label)

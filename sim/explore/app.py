@@ -1,0 +1,326 @@
+"""The explorer's page (Solara): the controls on the left, the live views on the right.
+
+A change to a control makes a new draft (sim/explore/draft.py); a valid draft starts
+:func:`compute_views`, which runs the ensemble and yields the views as they are ready
+(sim/explore/update.py). A draft the loader refuses shows the loader's one-line message
+at the control, and the last valid result stays on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import solara
+import solara.lab
+from solara.alias import rv
+
+from ..scenario.loading import ScenarioError, scenario_hash
+from ..scenario.schema import Scenario
+from .compute import Request
+from .config import Settings, current
+from .controls import (
+    ProblemLine,
+    SimulationControls,
+    StateControls,
+    ThresholdControls,
+    WeightControls,
+    simulation_problems,
+)
+from .draft import Draft, Problem
+from .figures import shared_pool
+from .library import Entry, library_entries
+from .saving import FullRun, report_url, run_full, save_scenario
+from .shock_editor import ShockList
+from .style import CSS
+from .update import Update, updates
+from .views import DifferencesTable, FigureView, Headline
+
+__all__ = ["Layout", "Page", "compute_views", "full_run"]
+
+PRIMARY = "#1f3a5f"  # the title bar's navy, for buttons and sliders
+FIGURE_TITLES = {"cascade": "Cascade: states recognising, month by month",
+                 "states": "Chance of de jure recognition, against the unmodified scenario",
+                 "map": "Map"}
+
+
+@solara.lab.task(prefer_threaded=True)
+def compute_views(request: Request) -> Iterator[Update]:
+    """The views of ``request``, numbers first; a newer call stops this one early."""
+    yield from updates(request, shared_pool(), compute_views.is_current)
+
+
+@dataclass(frozen=True)
+class FullRunDone:
+    """A full run as the page shows it: the saved file, and the report's address."""
+
+    run: FullRun
+    report: str | None = None
+
+
+@solara.lab.task(prefer_threaded=True)
+def full_run(scenario: Scenario, name: str, runs: int, seed: int,
+             settings: Settings) -> FullRunDone:
+    """Save the scenario, then ``recsim run`` it into a new results directory."""
+    path = save_scenario(scenario, settings.saved, name)
+    run = run_full(path, runs, seed, settings.results, name)
+    return FullRunDone(run, report_url(run.directory) if run.directory else None)
+
+
+@dataclass
+class _Shown:
+    """What is on screen: the latest numbers and, per figure, its latest drawing."""
+
+    update: Update | None = None
+    images: dict[str, bytes] = field(default_factory=dict)
+
+    def merge(self, update: Update | None) -> None:
+        if update is None or update is self.update:
+            return
+        self.update = update
+        self.images = {name: image for name, image in self.images.items()
+                       if name in update.expected} | update.images
+
+
+def _checked(draft: Draft | None) -> tuple[Scenario | None, Problem | None]:
+    if draft is None:
+        return None, None
+    try:
+        return draft.check(), None
+    except ScenarioError as exc:
+        return None, Problem.of(exc)
+
+
+def _first(entries: list[Entry]) -> Entry | None:
+    return next((e for e in entries if e.problem is None), None)
+
+
+@solara.component
+def ScenarioPicker(entries: list[Entry], path: str, on_path: Callable[[str], None],
+                   problem: str | None) -> None:
+    """The library's scenarios (and the file given on the command line)."""
+    items = [{"title": entry.label, "value": str(entry.path)} for entry in entries]
+    with rv.Html(tag="div", attributes={"data-path": "scenario"}):
+        rv.Select(label="Scenario", items=items, v_model=path, on_v_model=on_path,
+                  density="compact", variant="outlined", hide_details=True,
+                  class_="recsim-picker")
+    ProblemLine(problem, "scenario")
+
+
+@solara.component
+def SavePanel(scenario: Scenario | None, problem: Problem | None, runs: int, seed: int,
+              settings: Settings) -> None:
+    """Name the edited scenario; save it as a file, or run it in full with its report."""
+    base = scenario.name if scenario is not None else ""
+    name, set_name = solara.use_state(f"{base}_explored")
+    saved, set_saved = solara.use_state(None)  # type: ignore[arg-type]
+    save_problem, set_save_problem = solara.use_state(None)  # type: ignore[arg-type]
+    blocked = scenario is None or problem is not None or bool(simulation_problems(runs, seed))
+
+    def save() -> None:
+        assert scenario is not None
+        try:
+            set_saved(str(save_scenario(scenario, settings.saved, name)))
+            set_save_problem(None)
+        except ScenarioError as exc:
+            set_save_problem(exc.lines()[0])
+        except OSError as exc:
+            set_save_problem(f"{settings.saved}: cannot write ({exc.strerror or exc})")
+
+    def run() -> None:
+        assert scenario is not None
+        full_run(scenario, name, runs, seed, settings)
+
+    with rv.Html(tag="div", attributes={"data-path": "name"}):
+        solara.InputText("Name of the saved scenario", value=name, on_value=set_name,
+                         dense=True)
+    with solara.Row(classes=["recsim-actions"]):
+        solara.Button("Save scenario", icon_name="mdi-content-save", color="primary",
+                      on_click=save, disabled=blocked, classes=["recsim-save"])
+        solara.Button("Run full", icon_name="mdi-play", outlined=True, color="primary",
+                      on_click=run, disabled=blocked or full_run.pending,
+                      classes=["recsim-run-full"])
+    if blocked and problem is not None:
+        solara.Text("Fix the problem shown above to save or run.", classes=["recsim-note"])
+    ProblemLine(save_problem, "save")
+    if saved:
+        rv.Html(tag="div", class_="recsim-saved", attributes={"data-saved": saved},
+                children=[f"Saved {saved}. Reproduce with: recsim run {saved} "
+                          f"--runs {runs} --seed {seed}"])
+    if full_run.pending:
+        solara.Text(f"Running {runs:,} runs and drawing the report…", classes=["recsim-note"])
+        solara.ProgressLinear(True)
+    elif full_run.error:
+        ProblemLine(f"Run full failed: {full_run.exception}", "run")
+    elif full_run.value is not None:
+        done = full_run.value
+        if done.run.error:
+            ProblemLine(done.run.error, "run")
+        else:
+            with rv.Html(tag="div", class_="recsim-saved",
+                         attributes={"data-results": str(done.run.directory)}):
+                rv.Html(tag="div", children=[f"Results in {done.run.directory}"])
+                solara.Button("Open report", icon_name="mdi-open-in-new", href=done.report,
+                              attributes={"target": "_blank"}, outlined=True, color="primary",
+                              classes=["recsim-report"])
+
+
+@solara.component
+def Panels(titles: list[str], children: list[Callable[[], None]]) -> None:
+    """Expansion panels that keep which are open across updates."""
+    opened, set_opened = solara.use_state([0])
+    with rv.ExpansionPanels(v_model=opened, on_v_model=set_opened, multiple=True,
+                            variant="accordion", flat=True, class_="recsim-panels"):
+        for title, body in zip(titles, children, strict=True):
+            with rv.ExpansionPanel(class_=f"recsim-panel-{title.split()[0].lower()}"):
+                rv.ExpansionPanelTitle(children=[title], class_="recsim-section-title")
+                with rv.ExpansionPanelText():
+                    body()
+
+
+@solara.component
+def Status(update: Update | None, busy: bool, problem: Problem | None, runs: int,
+           seed: int) -> None:
+    """How fresh the views are."""
+    if problem is not None:
+        text, kind = "Showing the last valid result: see the problem in the controls", ""
+    elif busy or update is None:
+        text, kind = "Updating…", " recsim-busy"
+    else:
+        seconds = max(update.seconds.values())
+        text, kind = f"{runs:,} runs · seed {seed} · updated in {seconds:.2f} s", ""
+    rv.Html(tag="div", class_="recsim-status" + kind, children=[text],
+            attributes={"data-busy": "true" if busy else "false"})
+
+
+@solara.component
+def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
+          problem: Problem | None, runs: int, seed: int) -> None:
+    """The header, the headline numbers, the figures and the table of differences."""
+    update = shown.update
+    with rv.Html(tag="div", class_="recsim-header"):
+        rv.Html(tag="div", class_="recsim-title",
+                children=[scenario.name if scenario is not None else "No scenario"])
+        if edited:
+            rv.Html(tag="span", class_="recsim-badge", children=["edited"])
+        Status(update, busy, problem, runs, seed)
+    if scenario is not None:
+        rv.Html(tag="div", class_="recsim-lede",
+                children=[" ".join(scenario.description.split()) or "(no description)"])
+    if update is None:
+        solara.ProgressLinear(True)
+        return
+    freshness = "recsim-stale" if busy else "recsim-fresh"
+    with rv.Html(tag="div", class_=freshness):
+        Headline(update.numbers)
+        with rv.Html(tag="div", class_="recsim-grid"):
+            for name in ("cascade", "states"):
+                with rv.Html(tag="div", class_="recsim-panel"):
+                    FigureView(name, shown.images.get(name), FIGURE_TITLES[name].lower())
+        with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
+            rv.Html(tag="div", class_="recsim-panel-title",
+                    children=["Differences from the unmodified scenario, state by state"])
+            DifferencesTable(update.numbers)
+        if "map" in update.expected:
+            with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
+                FigureView("map", shown.images.get("map"), "map")
+
+
+@solara.component
+def Layout(children: list[solara.Element] = []) -> None:  # noqa: B006 (Solara's convention)
+    """The frame Solara puts around :func:`Page`: none, the page lays itself out (below)."""
+    rv.Html(tag="div", children=children, class_="recsim-root")
+
+
+@solara.component
+def Page() -> None:
+    """The whole page: one scenario, edited, compared with itself unmodified."""
+    solara.lab.theme.themes.light.primary = PRIMARY
+    settings = current()
+    extra = [settings.scenario] if settings.scenario is not None else []
+    entries = solara.use_memo(lambda: library_entries(settings.library, extra), [])
+    first = _first(entries)
+    initial = solara.use_memo(lambda: Draft.load(first.path) if first else None, [])
+    path, set_path = solara.use_state(str(first.path) if first else "")
+    draft, set_draft = solara.use_state(initial)
+    load_problem, set_load_problem = solara.use_state(
+        None if first else f"{settings.library}: no valid scenario file (*.toml) to open")
+    runs, set_runs = solara.use_state(settings.runs)
+    seed, set_seed = solara.use_state(settings.seed)
+    state, set_state = solara.use_state("")
+    last_valid = solara.use_ref(None)
+
+    def pick(new: str) -> None:
+        set_path(new)
+        try:
+            loaded = Draft.load(Path(new))
+        except ScenarioError as exc:
+            set_load_problem(exc.lines()[0])
+            return
+        set_load_problem(None)
+        last_valid.current = None
+        set_draft(loaded)
+
+    scenario, problem = solara.use_memo(lambda: _checked(draft), [draft])
+    if scenario is not None:
+        last_valid.current = scenario
+    valid: Scenario | None = last_valid.current
+    base = draft.base if draft is not None else None
+
+    solara.Style(CSS)
+    solara.Title("recsim explore")
+    with rv.Html(tag="div", class_="recsim-app"):
+        with rv.Html(tag="header", class_="recsim-bar"):
+            rv.Html(tag="div", class_="recsim-brand", children=["recsim explore"])
+            rv.Html(tag="div", class_="recsim-tagline",
+                    children=["Recognition of the Taliban government: what if?"])
+        with rv.Html(tag="aside", class_="recsim-side"):
+            ScenarioPicker(entries, path, pick, load_problem)
+            if draft is not None:
+                ProblemLine(problem if problem is not None and not any(
+                    problem.concerns(p) for p in ("weights", "thresholds", "states",
+                                                  "shocks", "projects")) else None, "page")
+                SimulationControls(runs, seed, set_runs, set_seed)
+                on_draft = set_draft
+                Panels(
+                    ["Weights", "Thresholds", "State incentives",
+                     f"Shocks ({len(draft.shocks)})", "Save and run"],
+                    [lambda: WeightControls(draft, on_draft, problem),
+                     lambda: ThresholdControls(draft, on_draft, problem),
+                     lambda: StateControls(draft, on_draft, problem, state, set_state),
+                     lambda: ShockList(draft, on_draft, problem),
+                     lambda: SavePanel(scenario, problem, runs, seed, settings).key(path)],
+                ).key(f"panels-{path}")
+                if draft.edited:
+                    solara.Button("Undo all edits", icon_name="mdi-undo", text=True,
+                                  on_click=lambda: pick(path), classes=["recsim-reset"])
+        with rv.Html(tag="main", class_="recsim-content"):
+            LiveViews(valid, base, bool(draft is not None and draft.edited), problem, runs,
+                      seed)
+
+
+@solara.component
+def LiveViews(valid: Scenario | None, base: Scenario | None, edited: bool,
+              problem: Problem | None, runs: int, seed: int) -> None:
+    """Start a computation on every valid change and show its views as they come.
+
+    Only this part of the page reads the computation, so only it is drawn again while the
+    views arrive; the controls are left alone.
+    """
+    shown = solara.use_ref(_Shown())
+    ready = valid is not None and base is not None and not simulation_problems(runs, seed)
+    key = (scenario_hash(valid), scenario_hash(base), runs, seed) if ready else None
+
+    def start() -> None:
+        if ready:
+            assert valid is not None and base is not None
+            compute_views(Request(valid, base, runs, seed))
+
+    solara.use_effect(start, [key])
+    shown.current.merge(compute_views.latest)
+    update = shown.current.update
+    busy = compute_views.pending or (update is not None and not update.complete)
+    if compute_views.error:
+        ProblemLine(f"Could not compute the views: {compute_views.exception}", "compute")
+    Views(shown.current, valid, edited, busy, problem, runs, seed)

@@ -1,0 +1,191 @@
+"""The explorer's controls: numbers with a slider and a typed value, and the parameter panels.
+
+Every control reports a new value for one key path of the draft (sim/explore/draft.py);
+the page validates the whole draft and shows the loader's one-line message under the
+control whose key it names. Controls carry their key path as ``data-path`` so a reader
+(and the browser test) can find them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import solara
+from solara.alias import rv
+
+from ..scenario.ladder import FACTORS, LEVEL_NAMES
+from .draft import Draft, Problem
+
+__all__ = [
+    "NumberControl",
+    "ProblemLine",
+    "SimulationControls",
+    "StateControls",
+    "ThresholdControls",
+    "WeightControls",
+    "simulation_problems",
+]
+
+# label, slider range and step of each weight and threshold; typed values may go beyond
+WEIGHTS = {
+    "social": ("Partners' pull (social)", 0.0, 10.0, 0.1),
+    "connectivity": ("Connectivity projects", -3.0, 3.0, 0.05),
+    "minerals": ("Minerals", -3.0, 3.0, 0.05),
+    "security": ("Counter-terrorism need", -3.0, 3.0, 0.05),
+    "water": ("Water (Qosh Tepa)", -3.0, 3.0, 0.05),
+    "opposition": ("Hosting opposition", -3.0, 3.0, 0.05),
+    "western_pressure": ("Western pressure", -3.0, 3.0, 0.05),
+}
+THRESHOLDS = {
+    "level_1": ("Working contacts (rung 1)", 0.0, 15.0, 0.1),
+    "level_2": ("De facto (rung 2)", 0.0, 15.0, 0.1),
+    "level_3": ("De jure (rung 3)", 0.0, 15.0, 0.1),
+    "downgrade": ("Stepping down", 0.0, 15.0, 0.1),
+}
+INCENTIVES = {
+    "propensity": ("Own propensity", -5.0, 5.0, 0.1),
+    "connectivity": ("Connectivity", 0.0, 5.0, 0.1),
+    "minerals": ("Minerals", 0.0, 5.0, 0.1),
+    "security": ("Counter-terrorism need", 0.0, 5.0, 0.1),
+    "water": ("Water", 0.0, 5.0, 0.1),
+    "opposition": ("Opposition hosted", 0.0, 5.0, 0.1),
+    "western_pressure": ("Western pressure", 0.0, 5.0, 0.1),
+}
+assert tuple(INCENTIVES)[1:] == FACTORS
+RUNS_MAX = 100_000  # the page answers in about a second up to a few thousand
+
+
+def _shown(value: float) -> str:
+    return f"{value:g}"
+
+
+@solara.component
+def ProblemLine(problem: Problem | str | None, data_path: str = "") -> None:
+    """The loader's one-line message, in red, where the problem is."""
+    if problem is None:
+        return
+    line = problem.line if isinstance(problem, Problem) else problem
+    rv.Html(tag="div", class_="recsim-problem", children=[line],
+            attributes={"data-problem": data_path or "page", "role": "alert"})
+
+
+@solara.component
+def NumberControl(label: str, path: str, value: float, on_value: Callable[[float], None],
+                  low: float, high: float, step: float, problem: Problem | None = None,
+                  integer: bool = False) -> None:
+    """A slider with the value typed beside it; typed values may leave the slider's range,
+    and the scenario's own limits then answer (under the control)."""
+    text, set_text = solara.use_state(_shown(value))
+    solara.use_effect(lambda: set_text(_shown(value)), [value])
+
+    def typed(entry: str | None) -> None:
+        set_text(entry or "")
+        try:
+            number = float(entry or "")
+        except ValueError:
+            return
+        if number != value:
+            on_value(int(number) if integer and number.is_integer() else number)
+
+    def slid(position: float) -> None:
+        number = round(float(position), 6)
+        if number != value:
+            on_value(int(number) if integer else number)
+
+    field = rv.TextField(v_model=text, on_v_model=typed, type="number", density="compact",
+                         hide_details=True, single_line=True, variant="underlined",
+                         class_="recsim-number", attributes={"step": str(step)})
+    with rv.Html(tag="div", class_="recsim-control", attributes={"data-path": path}):
+        rv.Html(tag="div", class_="recsim-label", children=[label],
+                attributes={"title": path})
+        rv.Slider(v_model=value, on_v_model=slid, min=min(low, value), max=max(high, value),
+                  step=step, density="compact", hide_details=True, class_="recsim-slider",
+                  thumb_size=14, track_size=3, color="primary", thumb_label=False,
+                  v_slots=[{"name": "append", "children": [field]}])
+        if problem is not None and problem.path == path:
+            ProblemLine(problem, path)
+
+
+def _section_problem(problem: Problem | None, prefix: str, shown: list[str]) -> Problem | None:
+    """A problem inside ``prefix`` that no control of ``shown`` displays itself."""
+    if problem is None or not problem.concerns(prefix) or problem.path in shown:
+        return None
+    return problem
+
+
+@solara.component
+def WeightControls(draft: Draft, on_draft: Callable[[Draft], None],
+                   problem: Problem | None) -> None:
+    """The utility weights: what each factor is worth (negative: a cost)."""
+    paths = [f"weights.{key}" for key in WEIGHTS]
+    for (key, (label, low, high, step)), path in zip(WEIGHTS.items(), paths, strict=True):
+        NumberControl(label, path, float(draft.get(["weights", key])),
+                      lambda v, key=key: on_draft(draft.set(["weights", key], v)),
+                      low, high, step, problem)
+    ProblemLine(_section_problem(problem, "weights", paths), "weights")
+
+
+@solara.component
+def ThresholdControls(draft: Draft, on_draft: Callable[[Draft], None],
+                      problem: Problem | None) -> None:
+    """The utility each rung needs before the monthly chance of climbing reaches 50%."""
+    paths = [f"thresholds.{key}" for key in THRESHOLDS]
+    for (key, (label, low, high, step)), path in zip(THRESHOLDS.items(), paths, strict=True):
+        NumberControl(label, path, float(draft.get(["thresholds", key])),
+                      lambda v, key=key: on_draft(draft.set(["thresholds", key], v)),
+                      low, high, step, problem)
+    ProblemLine(_section_problem(problem, "thresholds", paths), "thresholds")
+
+
+@solara.component
+def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Problem | None,
+                  state: str | None, on_state: Callable[[str], None]) -> None:
+    """One state's propensity and incentives, the state chosen from the roster."""
+    states = draft.data.get("states") or {}
+    if not states:
+        solara.Text("This scenario's states come from a population: no state to edit.",
+                    classes=["recsim-note"])
+        return
+    chosen = state if state in states else next(iter(states))
+    items = [{"title": f"{spec['name']} ({sid})", "value": sid} for sid, spec in states.items()]
+    rv.Select(label="State", items=items, v_model=chosen, on_v_model=on_state, density="compact",
+              variant="outlined", hide_details=True, class_="recsim-state-select")
+    spec = states[chosen]
+    solara.Text(f"Starts at: {LEVEL_NAMES[int(spec['level'])]}", classes=["recsim-note"])
+    paths = [f"states.{chosen}.{key}" for key in INCENTIVES]
+    for (key, (label, low, high, step)), path in zip(INCENTIVES.items(), paths, strict=True):
+        NumberControl(label, path, float(spec[key]),
+                      lambda v, key=key: on_draft(draft.set(["states", chosen, key], v)),
+                      low, high, step, problem)
+    ProblemLine(_section_problem(problem, f"states.{chosen}", paths), f"states.{chosen}")
+
+
+def simulation_problems(runs: int, seed: int) -> dict[str, str]:
+    """What is wrong with runs and seed, by control (empty when both are fine)."""
+    problems = {}
+    if not 1 <= runs <= RUNS_MAX:
+        problems["runs"] = f"--runs: {runs} is not in the range 1<=x<={RUNS_MAX}"
+    if seed < 0:
+        problems["seed"] = f"--seed: {seed} is not in the range x>=0"
+    return problems
+
+
+@solara.component
+def SimulationControls(runs: int, seed: int, on_runs: Callable[[int], None],
+                       on_seed: Callable[[int], None]) -> None:
+    """Runs and master seed, as ``recsim run --runs --seed`` takes them.
+
+    Hook: the switch "include parameter uncertainty" (posterior draws from calibration)
+    belongs here, beside runs and seed; it sets a field of
+    :class:`~sim.explore.compute.Request` (see its docstring).
+    """
+    problems = simulation_problems(runs, seed)
+    with solara.Row(classes=["recsim-simulation"]):
+        with rv.Html(tag="div", attributes={"data-path": "runs"}, class_="recsim-field"):
+            solara.InputInt("Runs", value=runs, on_value=lambda v: on_runs(int(v or 0)),
+                            dense=True)
+        with rv.Html(tag="div", attributes={"data-path": "seed"}, class_="recsim-field"):
+            solara.InputInt("Seed", value=seed, on_value=lambda v: on_seed(int(v or 0)),
+                            dense=True)
+    ProblemLine(problems.get("runs"), "runs")
+    ProblemLine(problems.get("seed"), "seed")
