@@ -165,7 +165,7 @@ class Draft:
         for key in path:
             if isinstance(node, Mapping):
                 node = node.get(key)
-            elif isinstance(node, list) and int(key) < len(node):
+            elif isinstance(node, list | tuple) and int(key) < len(node):
                 node = node[int(key)]
             else:
                 return None
