@@ -68,19 +68,22 @@ def full_run(scenario: Scenario, name: str, runs: int, seed: int,
     return FullRunDone(run, report_url(run.directory) if run.directory else None)
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class _Shown:
-    """What is on screen: the latest numbers and, per figure, its latest drawing."""
+    """What is on screen: the latest numbers and, per figure, its latest drawing.
+
+    Never changed in place: components are drawn again only when their arguments change.
+    """
 
     update: Update | None = None
     images: dict[str, bytes] = field(default_factory=dict)
 
-    def merge(self, update: Update | None) -> None:
+    def merged(self, update: Update | None) -> _Shown:
+        """What to show once ``update`` has come in: its figures, and older ones it lacks."""
         if update is None or update is self.update:
-            return
-        self.update = update
-        self.images = {name: image for name, image in self.images.items()
-                       if name in update.expected} | update.images
+            return self
+        kept = {name: image for name, image in self.images.items() if name in update.expected}
+        return _Shown(update, kept | update.images)
 
 
 def _checked(draft: Draft | None) -> tuple[Scenario | None, Problem | None]:
@@ -179,10 +182,15 @@ def Panels(titles: list[str], children: list[Callable[[], None]]) -> None:
                     body()
 
 
+def request_tag(scenario: Scenario, runs: int, seed: int) -> str:
+    """A short tag naming what a computation is of (the page shows which one is on screen)."""
+    return f"{scenario_hash(scenario)[:16]}-r{runs}-s{seed}"
+
+
 @solara.component
 def Status(update: Update | None, busy: bool, problem: Problem | None, runs: int,
-           seed: int) -> None:
-    """How fresh the views are."""
+           seed: int, wanted: str) -> None:
+    """How fresh the views are; ``data-busy`` is false once every view shows ``wanted``."""
     if problem is not None:
         text, kind = "Showing the last valid result: see the problem in the controls", ""
     elif busy or update is None:
@@ -190,13 +198,17 @@ def Status(update: Update | None, busy: bool, problem: Problem | None, runs: int
     else:
         seconds = max(update.seconds.values())
         text, kind = f"{runs:,} runs · seed {seed} · updated in {seconds:.2f} s", ""
+    shown = "" if update is None else request_tag(update.numbers.request.scenario,
+                                                  update.numbers.request.runs,
+                                                  update.numbers.request.seed)
     rv.Html(tag="div", class_="recsim-status" + kind, children=[text],
-            attributes={"data-busy": "true" if busy else "false"})
+            attributes={"data-busy": "true" if busy or shown != wanted else "false",
+                        "data-shown": shown, "data-wanted": wanted})
 
 
 @solara.component
 def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
-          problem: Problem | None, runs: int, seed: int) -> None:
+          problem: Problem | None, runs: int, seed: int, wanted: str) -> None:
     """The header, the headline numbers, the figures and the table of differences."""
     update = shown.update
     with rv.Html(tag="div", class_="recsim-header"):
@@ -204,7 +216,7 @@ def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
                 children=[scenario.name if scenario is not None else "No scenario"])
         if edited:
             rv.Html(tag="span", class_="recsim-badge", children=["edited"])
-        Status(update, busy, problem, runs, seed)
+        Status(update, busy, problem, runs, seed, wanted)
     if scenario is not None:
         rv.Html(tag="div", class_="recsim-lede",
                 children=[" ".join(scenario.description.split()) or "(no description)"])
@@ -318,9 +330,10 @@ def LiveViews(valid: Scenario | None, base: Scenario | None, edited: bool,
             compute_views(Request(valid, base, runs, seed))
 
     solara.use_effect(start, [key])
-    shown.current.merge(compute_views.latest)
+    shown.current = shown.current.merged(compute_views.latest)
     update = shown.current.update
     busy = compute_views.pending or (update is not None and not update.complete)
     if compute_views.error:
         ProblemLine(f"Could not compute the views: {compute_views.exception}", "compute")
-    Views(shown.current, valid, edited, busy, problem, runs, seed)
+    wanted = request_tag(valid, runs, seed) if ready and valid is not None else ""
+    Views(shown.current, valid, edited, busy, problem, runs, seed, wanted)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import io
 import os
+import signal
 import threading
 from typing import Any
 
@@ -79,9 +80,10 @@ def _draw(name: str, data: dict[str, Any]) -> Figure:
 
 
 def warm_up() -> None:
-    """Draw every view once on a small made-up scenario, so that a worker's first real
-    drawing does not pay for loading fonts and caching text layouts (a few tenths of a
-    second per kind of figure)."""
+    """Start a drawing worker: leave Ctrl-C to the server (which stops the pool), and draw
+    every view once on a small made-up scenario, so that the first real drawing does not
+    pay for loading fonts and caching text layouts (a few tenths of a second per figure)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ..scenario.loading import scenario_from_dict
     from .compute import Request, compute_numbers
 

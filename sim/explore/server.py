@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import warnings
 from collections.abc import Callable
@@ -103,14 +104,34 @@ def serve(settings: Settings, sock: socket.socket,
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2,
                             lifespan="on", ws_ping_interval=20)
     server = uvicorn.Server(config)
+    # uvicorn stops on SIGINT or SIGTERM, then raises the signal again for the handler
+    # that was there before it: ours, which ends serving normally so the cleanup runs
+    previous = {sig: signal.signal(sig, _stop) for sig in _STOP_SIGNALS}
     announce(f"http://{host}:{port}/")
     try:
         server.run(sockets=[sock])
+    except _Stop:
+        pass
     finally:
+        for sig in _STOP_SIGNALS:  # a second Ctrl-C must not cut the cleanup short
+            signal.signal(sig, signal.SIG_IGN)
         stop_full_runs()
         with contextlib.suppress(Exception):
             close_shared_pool()
         sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+class _Stop(Exception):
+    """Raised by the signal handler once uvicorn has shut down."""
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stop
 
 
 def default_scenario(library: Path) -> Path | None:
