@@ -6,8 +6,12 @@ here runs without Solara or a browser, through the functions the page calls.
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import time
 import tomllib
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ import pandas as pd
 import pytest
 import tomli_w
 from click.testing import CliRunner
+from explore_server import group_gone, group_members, start_explorer
 
 from sim.cli import cli, main
 from sim.engine.ensemble import run_ensemble
@@ -266,3 +271,25 @@ def test_explore_refuses_a_taken_port(capsys) -> None:
         err = _main_error(["explore", str(BASELINE), "--port", str(port)], capsys)
     assert err == (f"error: port {port} on 127.0.0.1 is already in use; choose another --port "
                    "(0 picks a free one)")
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL],
+                         ids=["ctrl-c", "sigterm", "sigkill"])
+def test_a_stopped_server_leaves_no_process_behind(how: signal.Signals) -> None:
+    """Stopped any way (even killed outright), the server takes its drawing workers, their
+    fork server and everything else it started with it."""
+    pytest.importorskip("solara")
+    process, url = start_explorer([])
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            assert response.status == 200
+        deadline = time.monotonic() + 60  # the drawing workers start with the server
+        while len(group_members(process.pid)) < 4 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(group_members(process.pid)) >= 4  # server, fork server, workers, tracker
+        os.kill(process.pid, how)  # the server alone, not its group
+        assert group_gone(process.pid, timeout=30), group_members(process.pid)
+        assert process.wait(timeout=5) == (-signal.SIGKILL if how == signal.SIGKILL else 0)
+    finally:
+        if group_members(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)

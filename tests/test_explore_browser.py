@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
-import selectors
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from explore_server import group_gone, start_explorer
 
 from sim.explore.draft import Draft, Problem
 from sim.scenario.loading import ScenarioError
@@ -49,61 +47,27 @@ pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(_missing() is not None, reason=str(_missing()))]
 
 
-def _read_url(process: subprocess.Popen[str], timeout: float) -> str:
-    """The address the command prints, waiting at most ``timeout`` seconds."""
-    assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if selector.select(timeout=0.5):
-            line = process.stdout.readline()
-            if not line:
-                break
-            found = re.search(r"http://127\.0\.0\.1:\d+/", line)
-            if found:
-                return found.group(0)
-        if process.poll() is not None:
-            break
-    raise AssertionError(f"recsim explore printed no address (exit status {process.poll()})")
-
-
-def _group_gone(group: int, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            os.killpg(group, 0)
-        except ProcessLookupError:
-            return True
-        time.sleep(0.2)
-    return False
-
-
 @pytest.fixture(scope="module")
 def explorer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``recsim explore`` on a free port in its own process group; stopped as Ctrl-C would,
-    and every process it started checked gone."""
+    """``recsim explore`` on a free port in its own process group; stopped as Ctrl-C would
+    stop it, and every process it started checked gone."""
     out = tmp_path_factory.mktemp("explore")
-    log = (out / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "explore", "scenarios/baseline.toml", "--port", "0",
-         "--runs", str(RUNS), "--seed", str(SEED), "--out", str(out)],
-        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
-        start_new_session=True)
-    try:
-        yield _read_url(process, timeout=120), out
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
+    with (out / "server.log").open("w") as log:
+        process, url = start_explorer(["scenarios/baseline.toml", "--runs", str(RUNS),
+                                       "--seed", str(SEED), "--out", str(out)], log)
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            pass
-        gone = _group_gone(process.pid, timeout=15)
-        if not gone:
-            os.killpg(process.pid, signal.SIGKILL)
-        log.close()
-        assert gone, "recsim explore left processes behind after SIGTERM"
-        assert process.returncode == 0, (out / "server.log").read_text()[-2000:]
+            yield url, out
+        finally:
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                pass
+            gone = group_gone(process.pid, timeout=15)
+            if not gone:
+                os.killpg(process.pid, signal.SIGKILL)
+    assert gone, "recsim explore left processes behind after Ctrl-C"
+    assert process.returncode == 0, (out / "server.log").read_text()[-2000:]
 
 
 @pytest.fixture(scope="module")
