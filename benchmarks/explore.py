@@ -19,9 +19,9 @@ import statistics
 import time
 from pathlib import Path
 
-from sim.explore.compute import Request
+from sim.explore.compute import Request, compute_numbers
 from sim.explore.draft import Draft
-from sim.explore.figures import FigurePool
+from sim.explore.figures import FigurePool, draw_png, figure_jobs, warm_up
 from sim.explore.update import updates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,23 +41,49 @@ def main() -> None:
     # the first request warms the pool and caches the unmodified scenario, as the page's
     # first load does; it is not counted
     list(updates(Request(draft.check(), draft.base, args.runs, args.seed), pool))
-    numbers, complete = [], []
+    views: dict[str, list[float]] = {}
+    complete = []
     for change in range(args.changes):
         edited = draft.set(["weights", "social"], round(social + 0.1 * (change + 1), 6))
         started = time.perf_counter()
         scenario = edited.check()  # the page validates every change first
         for update in updates(Request(scenario, draft.base, args.runs, args.seed), pool):
-            if not update.images:
-                numbers.append(time.perf_counter() - started)
+            pass
         complete.append(time.perf_counter() - started)
+        for view, seconds in update.seconds.items():
+            views.setdefault(view, []).append(seconds)
     pool.close()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{args.scenario.name}, {args.runs:,} runs, {args.changes} changes, "
           f"{pool.workers} drawing workers, load average {load}")
-    print(f"numbers: median {statistics.median(numbers):.3f} s, worst {max(numbers):.3f} s")
+    for view, seconds in views.items():
+        print(f"{view + ':':9s} ready after median {statistics.median(seconds):.3f} s, "
+              f"worst {max(seconds):.3f} s")
     print(f"all views: median {statistics.median(complete):.3f} s, "
           f"worst {max(complete):.3f} s")
-    print(f"update_latency_s={statistics.median(complete):.3f}")
+    cpu = cpu_seconds(draft, social, args)
+    for view, seconds in cpu.items():
+        print(f"CPU time of {view}: {seconds:.3f} s (median, one at a time in this process)")
+    critical = cpu["numbers"] + max(cpu["map"], cpu["cascade"] + cpu["states"])
+    print(f"on an idle machine: numbers + max(map, cascade + states) = {critical:.3f} s")
+    print(f"update_latency_s={statistics.median(complete):.3f} idle_estimate_s={critical:.3f}")
+
+
+def cpu_seconds(draft: Draft, social: float, args: argparse.Namespace) -> dict[str, float]:
+    """CPU time of each step, measured one at a time: what the views cost whatever the
+    machine's load (on a busy machine wall time is longer by the share others take)."""
+    times: dict[str, list[float]] = {}
+    warm_up()
+    for change in range(args.changes):
+        edited = draft.set(["weights", "social"], round(social + 0.1 * (change + 1), 6))
+        started = time.process_time()
+        numbers = compute_numbers(Request(edited.check(), draft.base, args.runs, args.seed))
+        times.setdefault("numbers", []).append(time.process_time() - started)
+        for view, job in figure_jobs(numbers).items():
+            started = time.process_time()
+            draw_png(job)
+            times.setdefault(view, []).append(time.process_time() - started)
+    return {view: statistics.median(seconds) for view, seconds in times.items()}
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ html, body { overflow: hidden !important; }
 .recsim-tagline { font-size: 13px; color: #c7d2e0; }
 .recsim-side { overflow-y: auto; padding: 10px 12px 16px; background: white;
     border-right: 1px solid #e5e7eb; }
-.recsim-content { overflow-y: auto; padding: 12px 18px 24px; min-width: 0; }
+.recsim-content { overflow-y: auto; padding: 12px 24px 24px 18px; min-width: 0; }
 .v-toolbar__title { font-weight: 500; letter-spacing: 0.01em; }
 .recsim-section-title { font-size: 12px; font-weight: 600; text-transform: uppercase;
     letter-spacing: 0.06em; color: #4b5563; }
@@ -60,6 +60,8 @@ html, body { overflow: hidden !important; }
 .recsim-shock .v-input { margin-bottom: 4px; }
 .recsim-shock .v-select__selection-text { font-size: 13px; }
 .recsim-actions { gap: 8px; flex-wrap: wrap; margin: 6px 0; }
+.recsim-side .v-btn { text-transform: none; letter-spacing: 0.01em; }
+.recsim-reset { margin-top: 6px; }
 .recsim-saved { font-size: 12px; color: #374151; word-break: break-all; margin: 4px 0; }
 .recsim-saved code { font-size: 11.5px; }
 .recsim-header { display: flex; align-items: baseline; gap: 10px; flex-wrap: wrap; }
