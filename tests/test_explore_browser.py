@@ -137,7 +137,8 @@ def test_the_page_follows_the_controls_and_matches_recsim_run(page: Any, explore
     for _ in range(5):
         thumb.press("ArrowRight")
     page.wait_for_function(
-        "document.querySelector('[data-path=\"weights.social\"] input').value === '4.5'")
+        "document.querySelector('[data-path=\"weights.social\"] .recsim-number input')"
+        ".value === '4.5'")
     page.wait_for_function("document.querySelector('.recsim-badge') !== null")
     page.wait_for_function("document.querySelector('.recsim-status').dataset.wanted"
                            f" !== '{first}'")

@@ -188,16 +188,17 @@ def request_tag(scenario: Scenario, runs: int, seed: int) -> str:
 
 
 @solara.component
-def Status(update: Update | None, busy: bool, problem: Problem | None, runs: int,
-           seed: int, wanted: str) -> None:
+def Status(update: Update | None, busy: bool, blocked: bool, wanted: str) -> None:
     """How fresh the views are; ``data-busy`` is false once every view shows ``wanted``."""
-    if problem is not None:
+    if blocked:
         text, kind = "Showing the last valid result: see the problem in the controls", ""
     elif busy or update is None:
         text, kind = "Updating…", " recsim-busy"
     else:
+        request = update.numbers.request
         seconds = max(update.seconds.values())
-        text, kind = f"{runs:,} runs · seed {seed} · updated in {seconds:.2f} s", ""
+        text, kind = (f"{request.runs:,} runs · seed {request.seed} · updated in "
+                      f"{seconds:.2f} s"), ""
     shown = "" if update is None else request_tag(update.numbers.request.scenario,
                                                   update.numbers.request.runs,
                                                   update.numbers.request.seed)
@@ -208,7 +209,7 @@ def Status(update: Update | None, busy: bool, problem: Problem | None, runs: int
 
 @solara.component
 def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
-          problem: Problem | None, runs: int, seed: int, wanted: str) -> None:
+          blocked: bool, wanted: str) -> None:
     """The header, the headline numbers, the figures and the table of differences."""
     update = shown.update
     with rv.Html(tag="div", class_="recsim-header"):
@@ -216,7 +217,7 @@ def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
                 children=[scenario.name if scenario is not None else "No scenario"])
         if edited:
             rv.Html(tag="span", class_="recsim-badge", children=["edited"])
-        Status(update, busy, problem, runs, seed, wanted)
+        Status(update, busy, blocked, wanted)
     if scenario is not None:
         rv.Html(tag="div", class_="recsim-lede",
                 children=[" ".join(scenario.description.split()) or "(no description)"])
@@ -264,12 +265,12 @@ def Page() -> None:
     last_valid = solara.use_ref(None)
 
     def pick(new: str) -> None:
-        set_path(new)
         try:
             loaded = Draft.load(Path(new))
-        except ScenarioError as exc:
+        except ScenarioError as exc:  # the page stays on the scenario it had
             set_load_problem(exc.lines()[0])
             return
+        set_path(new)
         set_load_problem(None)
         last_valid.current = None
         set_draft(loaded)
@@ -336,4 +337,5 @@ def LiveViews(valid: Scenario | None, base: Scenario | None, edited: bool,
     if compute_views.error:
         ProblemLine(f"Could not compute the views: {compute_views.exception}", "compute")
     wanted = request_tag(valid, runs, seed) if ready and valid is not None else ""
-    Views(shown.current, valid, edited, busy, problem, runs, seed, wanted)
+    blocked = problem is not None or bool(simulation_problems(runs, seed))
+    Views(shown.current, valid, edited, busy, blocked, wanted)

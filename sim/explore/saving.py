@@ -56,9 +56,9 @@ def save_scenario(scenario: Scenario, directory: Path, name: str | None = None) 
     The text is read back and checked to load to the same scenario before it is written,
     so a saved file always passes ``recsim validate``. Returns the file's path.
     """
-    if name is not None and name != scenario.name:
+    if name is not None and name != scenario.name:  # a bad name reads as for that file
         data = scenario.model_dump(by_alias=True) | {"name": name}
-        scenario = scenario_from_dict(data, f"{scenario.name} renamed {name!r}")
+        scenario = scenario_from_dict(data, directory / f"{name}.toml")
     text = scenario_toml(scenario)
     if scenario_from_dict(tomllib.loads(text)) != scenario:  # scenario_toml's promise
         raise RuntimeError("the scenario does not survive being written as TOML")

@@ -77,8 +77,9 @@ def _Timing(draft: Draft, index: int, shock: dict[str, Any],
                 "Chance each month", value=shock.get("hazard"), optional=True,
                 on_value=lambda v: set_key("hazard", v), dense=True))
             if shock["kind"] in ("attack", "incentive"):
-                solara.Checkbox(label="Repeats", value=bool(shock.get("repeat")),
-                                on_value=lambda v: set_key("repeat", v))
+                _field(f"{base}.repeat", rv.Checkbox(
+                    label="Repeats", v_model=bool(shock.get("repeat")), density="compact",
+                    hide_details=True, on_v_model=lambda v: set_key("repeat", bool(v))))
 
 
 @solara.component
