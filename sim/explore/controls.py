@@ -18,6 +18,7 @@ from .draft import Draft, Problem
 
 __all__ = [
     "NumberControl",
+    "NumberTable",
     "ProblemLine",
     "SimulationControls",
     "StateControls",
@@ -114,27 +115,32 @@ def _section_problem(problem: Problem | None, prefix: str, shown: list[str]) -> 
 
 
 @solara.component
+def NumberTable(draft: Draft, on_draft: Callable[[Draft], None], problem: Problem | None,
+                table: tuple[str, ...], specs: dict[str, tuple[str, float, float, float]]
+                ) -> None:
+    """A control per number of one table of the draft (``weights``, ``states.KAZ``), and a
+    problem of that table that no control shows itself."""
+    prefix = ".".join(table)
+    paths = [f"{prefix}.{key}" for key in specs]
+    for (key, (label, low, high, step)), path in zip(specs.items(), paths, strict=True):
+        NumberControl(label, path, float(draft.get([*table, key])),
+                      lambda v, key=key: on_draft(draft.set([*table, key], v)),
+                      low, high, step, problem)
+    ProblemLine(_section_problem(problem, prefix, paths), prefix)
+
+
+@solara.component
 def WeightControls(draft: Draft, on_draft: Callable[[Draft], None],
                    problem: Problem | None) -> None:
     """The utility weights: what each factor is worth (negative: a cost)."""
-    paths = [f"weights.{key}" for key in WEIGHTS]
-    for (key, (label, low, high, step)), path in zip(WEIGHTS.items(), paths, strict=True):
-        NumberControl(label, path, float(draft.get(["weights", key])),
-                      lambda v, key=key: on_draft(draft.set(["weights", key], v)),
-                      low, high, step, problem)
-    ProblemLine(_section_problem(problem, "weights", paths), "weights")
+    NumberTable(draft, on_draft, problem, ("weights",), WEIGHTS)
 
 
 @solara.component
 def ThresholdControls(draft: Draft, on_draft: Callable[[Draft], None],
                       problem: Problem | None) -> None:
     """The utility each rung needs before the monthly chance of climbing reaches 50%."""
-    paths = [f"thresholds.{key}" for key in THRESHOLDS]
-    for (key, (label, low, high, step)), path in zip(THRESHOLDS.items(), paths, strict=True):
-        NumberControl(label, path, float(draft.get(["thresholds", key])),
-                      lambda v, key=key: on_draft(draft.set(["thresholds", key], v)),
-                      low, high, step, problem)
-    ProblemLine(_section_problem(problem, "thresholds", paths), "thresholds")
+    NumberTable(draft, on_draft, problem, ("thresholds",), THRESHOLDS)
 
 
 @solara.component
@@ -150,14 +156,9 @@ def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Prob
     items = [{"title": f"{spec['name']} ({sid})", "value": sid} for sid, spec in states.items()]
     rv.Select(label="State", items=items, v_model=chosen, on_v_model=on_state, density="compact",
               variant="outlined", hide_details=True, class_="recsim-state-select")
-    spec = states[chosen]
-    solara.Text(f"Starts at: {LEVEL_NAMES[int(spec['level'])]}", classes=["recsim-note"])
-    paths = [f"states.{chosen}.{key}" for key in INCENTIVES]
-    for (key, (label, low, high, step)), path in zip(INCENTIVES.items(), paths, strict=True):
-        NumberControl(label, path, float(spec[key]),
-                      lambda v, key=key: on_draft(draft.set(["states", chosen, key], v)),
-                      low, high, step, problem)
-    ProblemLine(_section_problem(problem, f"states.{chosen}", paths), f"states.{chosen}")
+    level = int(states[chosen]["level"])
+    solara.Text(f"Starts at: {LEVEL_NAMES[level]}", classes=["recsim-note"])
+    NumberTable(draft, on_draft, problem, ("states", chosen), INCENTIVES)
 
 
 def simulation_problems(runs: int, seed: int) -> dict[str, str]:

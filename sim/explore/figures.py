@@ -137,7 +137,8 @@ def draw_png(job: FigureJob) -> bytes:
 
 
 class FigurePool:
-    """Draws views in worker processes, or in the calling thread with ``workers=0``."""
+    """Draws views in worker processes, or in one thread of this process with ``workers=0``
+    (tests; matplotlib then draws one figure at a time)."""
 
     def __init__(self, workers: int | None = None) -> None:
         if workers is None:
@@ -146,7 +147,7 @@ class FigurePool:
             except AttributeError:  # not on Linux
                 workers = min(os.cpu_count() or 1, _MOST_WORKERS)
         self.workers = workers
-        self._pool: cf.ProcessPoolExecutor | None = None
+        self._pool: cf.Executor
         if workers > 0:
             from ..engine.process import warm_context
 
@@ -155,23 +156,16 @@ class FigurePool:
                                                 mp_context=warm_context("sim.explore.figures"))
             for _ in range(workers):  # start every worker now (a pool starts them on demand)
                 self._pool.submit(int)
+        else:
+            self._pool = cf.ThreadPoolExecutor(1, thread_name_prefix="draw")
 
     def submit(self, job: FigureJob) -> cf.Future[bytes]:
         """Start drawing ``job``; the future holds its PNG bytes."""
-        if self._pool is not None:
-            return self._pool.submit(draw_png, job)
-        future: cf.Future[bytes] = cf.Future()
-        try:
-            future.set_result(draw_png(job))
-        except Exception as exc:  # handed to whoever waits, as a pool would
-            future.set_exception(exc)
-        return future
+        return self._pool.submit(draw_png, job)
 
     def close(self) -> None:
         """Stop the workers; drawings not yet started are dropped."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def shared_pool() -> FigurePool:
