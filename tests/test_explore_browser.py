@@ -133,12 +133,12 @@ def test_the_page_follows_the_controls_and_matches_recsim_run(page: Any, explore
 
     # move a weight: five steps of 0.1 on the social pull, 4.0 -> 4.5
     thumb = page.locator('[data-path="weights.social"] [role="slider"]')
-    thumb.focus()
-    for _ in range(5):
+    for step in ("4.1", "4.2", "4.3", "4.4", "4.5"):  # each step shown before the next
+        thumb.focus()
         thumb.press("ArrowRight")
-    page.wait_for_function(
-        "document.querySelector('[data-path=\"weights.social\"] .recsim-number input')"
-        ".value === '4.5'")
+        page.wait_for_function(
+            "document.querySelector('[data-path=\"weights.social\"] .recsim-number input')"
+            f".value === '{step}'")
     page.wait_for_function("document.querySelector('.recsim-badge') !== null")
     page.wait_for_function("document.querySelector('.recsim-status').dataset.wanted"
                            f" !== '{first}'")

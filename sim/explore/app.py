@@ -9,7 +9,6 @@ at the control, and the last valid result stays on screen.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import solara
@@ -19,7 +18,7 @@ from solara.alias import rv
 from ..scenario.loading import ScenarioError, scenario_hash
 from ..scenario.schema import Scenario
 from .compute import Request
-from .config import Settings, current
+from .config import current
 from .controls import (
     ProblemLine,
     SimulationControls,
@@ -31,59 +30,21 @@ from .controls import (
 from .draft import Draft, Problem
 from .figures import shared_pool
 from .library import Entry, library_entries
-from .saving import FullRun, report_url, run_full, save_scenario
+from .save_panel import SavePanel, one_line
 from .shock_editor import ShockList
 from .style import CSS
 from .update import Update, updates
-from .views import DifferencesTable, FigureView, Headline
+from .views import Shown, Views, request_tag
 
-__all__ = ["Layout", "Page", "compute_views", "full_run"]
+__all__ = ["Layout", "Page", "compute_views"]
 
 PRIMARY = "#1f3a5f"  # the title bar's navy, for buttons and sliders
-FIGURE_TITLES = {"cascade": "Cascade: states recognising, month by month",
-                 "states": "Chance of de jure recognition, against the unmodified scenario",
-                 "map": "Map"}
 
 
 @solara.lab.task(prefer_threaded=True)
 def compute_views(request: Request) -> Iterator[Update]:
     """The views of ``request``, numbers first; a newer call stops this one early."""
     yield from updates(request, shared_pool(), compute_views.is_current)
-
-
-@dataclass(frozen=True)
-class FullRunDone:
-    """A full run as the page shows it: the saved file, and the report's address."""
-
-    run: FullRun
-    report: str | None = None
-
-
-@solara.lab.task(prefer_threaded=True)
-def full_run(scenario: Scenario, name: str, runs: int, seed: int,
-             settings: Settings) -> FullRunDone:
-    """Save the scenario, then ``recsim run`` it into a new results directory."""
-    path = save_scenario(scenario, settings.saved, name)
-    run = run_full(path, runs, seed, settings.results, name)
-    return FullRunDone(run, report_url(run.directory) if run.directory else None)
-
-
-@dataclass(frozen=True, eq=False)
-class _Shown:
-    """What is on screen: the latest numbers and, per figure, its latest drawing.
-
-    Never changed in place: components are drawn again only when their arguments change.
-    """
-
-    update: Update | None = None
-    images: dict[str, bytes] = field(default_factory=dict)
-
-    def merged(self, update: Update | None) -> _Shown:
-        """What to show once ``update`` has come in: its figures, and older ones it lacks."""
-        if update is None or update is self.update:
-            return self
-        kept = {name: image for name, image in self.images.items() if name in update.expected}
-        return _Shown(update, kept | update.images)
 
 
 def _checked(draft: Draft | None) -> tuple[Scenario | None, Problem | None]:
@@ -112,64 +73,6 @@ def ScenarioPicker(entries: list[Entry], path: str, on_path: Callable[[str], Non
 
 
 @solara.component
-def SavePanel(scenario: Scenario | None, problem: Problem | None, runs: int, seed: int,
-              settings: Settings) -> None:
-    """Name the edited scenario; save it as a file, or run it in full with its report."""
-    base = scenario.name if scenario is not None else ""
-    name, set_name = solara.use_state(f"{base}_explored")
-    saved, set_saved = solara.use_state(None)  # type: ignore[arg-type]
-    save_problem, set_save_problem = solara.use_state(None)  # type: ignore[arg-type]
-    blocked = scenario is None or problem is not None or bool(simulation_problems(runs, seed))
-
-    def save() -> None:
-        assert scenario is not None
-        try:
-            set_saved(str(save_scenario(scenario, settings.saved, name)))
-            set_save_problem(None)
-        except ScenarioError as exc:
-            set_save_problem(exc.lines()[0])
-        except OSError as exc:
-            set_save_problem(f"{settings.saved}: cannot write ({exc.strerror or exc})")
-
-    def run() -> None:
-        assert scenario is not None
-        full_run(scenario, name, runs, seed, settings)
-
-    with rv.Html(tag="div", attributes={"data-path": "name"}):
-        solara.InputText("Name of the saved scenario", value=name, on_value=set_name,
-                         dense=True)
-    with solara.Row(classes=["recsim-actions"]):
-        solara.Button("Save scenario", icon_name="mdi-content-save", color="primary",
-                      on_click=save, disabled=blocked, classes=["recsim-save"])
-        solara.Button("Run full", icon_name="mdi-play", outlined=True, color="primary",
-                      on_click=run, disabled=blocked or full_run.pending,
-                      classes=["recsim-run-full"])
-    if blocked and problem is not None:
-        solara.Text("Fix the problem shown above to save or run.", classes=["recsim-note"])
-    ProblemLine(save_problem, "save")
-    if saved:
-        rv.Html(tag="div", class_="recsim-saved", attributes={"data-saved": saved},
-                children=[f"Saved {saved}. Reproduce with: recsim run {saved} "
-                          f"--runs {runs} --seed {seed}"])
-    if full_run.pending:
-        solara.Text(f"Running {runs:,} runs and drawing the report…", classes=["recsim-note"])
-        solara.ProgressLinear(True)
-    elif full_run.error:
-        ProblemLine(f"Run full failed: {full_run.exception}", "run")
-    elif full_run.value is not None:
-        done = full_run.value
-        if done.run.error:
-            ProblemLine(done.run.error, "run")
-        else:
-            with rv.Html(tag="div", class_="recsim-saved",
-                         attributes={"data-results": str(done.run.directory)}):
-                rv.Html(tag="div", children=[f"Results in {done.run.directory}"])
-                solara.Button("Open report", icon_name="mdi-open-in-new", href=done.report,
-                              attributes={"target": "_blank"}, outlined=True, color="primary",
-                              classes=["recsim-report"])
-
-
-@solara.component
 def Panels(titles: list[str], children: list[Callable[[], None]]) -> None:
     """Expansion panels that keep which are open across updates."""
     opened, set_opened = solara.use_state([0])
@@ -180,64 +83,6 @@ def Panels(titles: list[str], children: list[Callable[[], None]]) -> None:
                 rv.ExpansionPanelTitle(children=[title], class_="recsim-section-title")
                 with rv.ExpansionPanelText():
                     body()
-
-
-def request_tag(scenario: Scenario, runs: int, seed: int) -> str:
-    """A short tag naming what a computation is of (the page shows which one is on screen)."""
-    return f"{scenario_hash(scenario)[:16]}-r{runs}-s{seed}"
-
-
-@solara.component
-def Status(update: Update | None, busy: bool, blocked: bool, wanted: str) -> None:
-    """How fresh the views are; ``data-busy`` is false once every view shows ``wanted``."""
-    if blocked:
-        text, kind = "Showing the last valid result: see the problem in the controls", ""
-    elif busy or update is None:
-        text, kind = "Updating…", " recsim-busy"
-    else:
-        request = update.numbers.request
-        seconds = max(update.seconds.values())
-        text, kind = (f"{request.runs:,} runs · seed {request.seed} · updated in "
-                      f"{seconds:.2f} s"), ""
-    shown = "" if update is None else request_tag(update.numbers.request.scenario,
-                                                  update.numbers.request.runs,
-                                                  update.numbers.request.seed)
-    rv.Html(tag="div", class_="recsim-status" + kind, children=[text],
-            attributes={"data-busy": "true" if busy or shown != wanted else "false",
-                        "data-shown": shown, "data-wanted": wanted})
-
-
-@solara.component
-def Views(shown: _Shown, scenario: Scenario | None, edited: bool, busy: bool,
-          blocked: bool, wanted: str) -> None:
-    """The header, the headline numbers, the figures and the table of differences."""
-    update = shown.update
-    with rv.Html(tag="div", class_="recsim-header"):
-        rv.Html(tag="div", class_="recsim-title",
-                children=[scenario.name if scenario is not None else "No scenario"])
-        if edited:
-            rv.Html(tag="span", class_="recsim-badge", children=["edited"])
-        Status(update, busy, blocked, wanted)
-    if scenario is not None:
-        rv.Html(tag="div", class_="recsim-lede",
-                children=[" ".join(scenario.description.split()) or "(no description)"])
-    if update is None:
-        solara.ProgressLinear(True)
-        return
-    freshness = "recsim-stale" if busy else "recsim-fresh"
-    with rv.Html(tag="div", class_=freshness):
-        Headline(update.numbers)
-        with rv.Html(tag="div", class_="recsim-grid"):
-            for name in ("cascade", "states"):
-                with rv.Html(tag="div", class_="recsim-panel"):
-                    FigureView(name, shown.images.get(name), FIGURE_TITLES[name].lower())
-        with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
-            rv.Html(tag="div", class_="recsim-panel-title",
-                    children=["Differences from the unmodified scenario, state by state"])
-            DifferencesTable(update.numbers)
-        if "map" in update.expected:
-            with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
-                FigureView("map", shown.images.get("map"), "map")
 
 
 @solara.component
@@ -321,7 +166,7 @@ def LiveViews(valid: Scenario | None, base: Scenario | None, edited: bool,
     Only this part of the page reads the computation, so only it is drawn again while the
     views arrive; the controls are left alone.
     """
-    shown = solara.use_ref(_Shown())
+    shown = solara.use_ref(Shown())
     ready = valid is not None and base is not None and not simulation_problems(runs, seed)
     key = (scenario_hash(valid), scenario_hash(base), runs, seed) if ready else None
 
@@ -335,7 +180,8 @@ def LiveViews(valid: Scenario | None, base: Scenario | None, edited: bool,
     update = shown.current.update
     busy = compute_views.pending or (update is not None and not update.complete)
     if compute_views.error:
-        ProblemLine(f"Could not compute the views: {compute_views.exception}", "compute")
+        ProblemLine(f"Could not compute the views: {one_line(compute_views.exception)}",
+                    "compute")
     wanted = request_tag(valid, runs, seed) if ready and valid is not None else ""
     blocked = problem is not None or bool(simulation_problems(runs, seed))
     Views(shown.current, valid, edited, busy, blocked, wanted)

@@ -1,4 +1,4 @@
-"""The explorer's views: headline numbers, the table of differences, and the figures.
+"""The explorer's views: headline numbers, the table of differences, the figures, the status.
 
 The numbers are the tables of :mod:`sim.explore.compute` as they come; only their
 formatting is here. Exact values travel with each cell as ``data-`` attributes, so a
@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, field
 
 import pandas as pd
 import solara
 from solara.alias import rv
 
 from ..results.selection import featured_note, featured_states, percent
+from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .compute import Numbers
+from .update import Update
 
-__all__ = ["DifferencesTable", "FigureView", "Headline", "differences_html"]
+__all__ = ["DifferencesTable", "FigureView", "Headline", "Shown", "Status", "Views",
+           "differences_html", "request_tag"]
+
+FIGURE_TITLES = {"cascade": "Cascade: states recognising, month by month",
+                 "states": "Chance of de jure recognition, against the unmodified scenario",
+                 "map": "Map"}
 
 _MOST_ROWS = 30
 
@@ -123,3 +131,79 @@ def FigureView(name: str, image: bytes | None, alt: str) -> None:
             rv.Html(tag="div", class_="recsim-placeholder", children=[f"Drawing the {alt}…"])
         else:
             solara.Image(image, width="100%")
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """What is on screen: the latest numbers and, per figure, its latest drawing.
+
+    Never changed in place: components are drawn again only when their arguments change.
+    """
+
+    update: Update | None = None
+    images: dict[str, bytes] = field(default_factory=dict)
+
+    def merged(self, update: Update | None) -> Shown:
+        """What to show once ``update`` has come in: its figures, and older ones it lacks."""
+        if update is None or update is self.update:
+            return self
+        kept = {name: image for name, image in self.images.items() if name in update.expected}
+        return Shown(update, kept | update.images)
+
+
+def request_tag(scenario: Scenario, runs: int, seed: int) -> str:
+    """A short tag naming what a computation is of (the page shows which one is on screen)."""
+    return f"{scenario_hash(scenario)[:16]}-r{runs}-s{seed}"
+
+
+@solara.component
+def Status(update: Update | None, busy: bool, blocked: bool, wanted: str) -> None:
+    """How fresh the views are; ``data-busy`` is false once every view shows ``wanted``."""
+    if blocked:
+        text, kind = "Showing the last valid result: see the problem in the controls", ""
+    elif busy or update is None:
+        text, kind = "Updating…", " recsim-busy"
+    else:
+        request = update.numbers.request
+        seconds = max(update.seconds.values())
+        text, kind = (f"{request.runs:,} runs · seed {request.seed} · updated in "
+                      f"{seconds:.2f} s"), ""
+    shown = "" if update is None else request_tag(update.numbers.request.scenario,
+                                                  update.numbers.request.runs,
+                                                  update.numbers.request.seed)
+    rv.Html(tag="div", class_="recsim-status" + kind, children=[text],
+            attributes={"data-busy": "true" if busy or shown != wanted else "false",
+                        "data-shown": shown, "data-wanted": wanted})
+
+
+@solara.component
+def Views(shown: Shown, scenario: Scenario | None, edited: bool, busy: bool,
+          blocked: bool, wanted: str) -> None:
+    """The header, the headline numbers, the figures and the table of differences."""
+    update = shown.update
+    with rv.Html(tag="div", class_="recsim-header"):
+        rv.Html(tag="div", class_="recsim-title",
+                children=[scenario.name if scenario is not None else "No scenario"])
+        if edited:
+            rv.Html(tag="span", class_="recsim-badge", children=["edited"])
+        Status(update, busy, blocked, wanted)
+    if scenario is not None:
+        rv.Html(tag="div", class_="recsim-lede",
+                children=[" ".join(scenario.description.split()) or "(no description)"])
+    if update is None:
+        solara.ProgressLinear(True)
+        return
+    freshness = "recsim-stale" if busy else "recsim-fresh"
+    with rv.Html(tag="div", class_=freshness):
+        Headline(update.numbers)
+        with rv.Html(tag="div", class_="recsim-grid"):
+            for name in ("cascade", "states"):
+                with rv.Html(tag="div", class_="recsim-panel"):
+                    FigureView(name, shown.images.get(name), FIGURE_TITLES[name].lower())
+        with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
+            rv.Html(tag="div", class_="recsim-panel-title",
+                    children=["Differences from the unmodified scenario, state by state"])
+            DifferencesTable(update.numbers)
+        if "map" in update.expected:
+            with rv.Html(tag="div", class_="recsim-panel recsim-wide"):
+                FigureView("map", shown.images.get("map"), "map")
