@@ -21,6 +21,7 @@ from .figures import FigurePool, figure_jobs
 __all__ = ["Update", "updates"]
 
 _numbers_lock = threading.Lock()  # one ensemble at a time: the machine has few cores
+_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,16 +52,23 @@ def updates(request: Request, pool: FigurePool,
     seconds = {"numbers": time.perf_counter() - started}
     update = Update(numbers, {}, dict(seconds), tuple(jobs))
     yield update
+    if not is_current():
+        return
     futures = {pool.submit(job): name for name, job in jobs.items()}
     images: dict[str, bytes] = {}
     try:
-        for future in cf.as_completed(futures):
+        while len(images) < len(futures):
+            # wake often: a newer change must free the pool of this one's figures at once,
+            # or a slider's drag would queue the figures of every position it passed
+            done, _ = cf.wait([f for f in futures if futures[f] not in images],
+                              timeout=_POLL_SECONDS, return_when=cf.FIRST_COMPLETED)
             if not is_current():
                 return
-            name = futures[future]
-            images[name] = future.result()
-            seconds[name] = time.perf_counter() - started
-            yield Update(numbers, dict(images), dict(seconds), tuple(jobs))
+            for future in done:
+                name = futures[future]
+                images[name] = future.result()
+                seconds[name] = time.perf_counter() - started
+                yield Update(numbers, dict(images), dict(seconds), tuple(jobs))
     finally:
         for future in futures:
             future.cancel()
