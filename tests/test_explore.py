@@ -193,6 +193,27 @@ def test_a_newer_change_stops_an_update_early(edited_numbers) -> None:
     assert list(updates(request, FigurePool(workers=0), is_current=lambda: False)) == []
 
 
+class _CountingPool(FigurePool):
+    def __init__(self) -> None:
+        super().__init__(workers=0)
+        self.submitted: list[str] = []
+
+    def submit(self, job):  # type: ignore[no-untyped-def]
+        self.submitted.append(job[0])
+        return super().submit(job)
+
+
+def test_a_change_during_the_numbers_draws_no_figure_for_them(edited_numbers) -> None:
+    """Dragging a slider makes many changes: the figures of those overtaken by a newer one
+    are never drawn, so they cannot hold up the newest one's."""
+    request, _ = edited_numbers
+    answers = iter([True, False])  # current when the numbers start, overtaken by their end
+    pool = _CountingPool()
+    steps = list(updates(request, pool, is_current=lambda: next(answers, False)))
+    assert len(steps) == 1 and steps[0].images == {}
+    assert pool.submitted == []
+
+
 # --------------------------------------------------------------------------- saving
 
 
