@@ -16,14 +16,37 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
+OUTSIDE = "OUTSIDE-NETWORK"  # what the server writes to stderr on reaching past loopback
+
+# ``recsim`` with an audit hook that reports any name lookup or connection beyond this
+# machine: nothing the explorer runs may need the network
+_AUDITED_RECSIM = f"""
+import sys
+
+LOCAL = (None, "", "localhost", "127.0.0.1", "::1", b"localhost", b"127.0.0.1")
+
+
+def report(event, args):
+    if event == "socket.getaddrinfo" and args[0] not in LOCAL:
+        sys.stderr.write(f"{OUTSIDE} {{event}} {{args[:2]}}\\n")
+    elif event == "socket.connect" and isinstance(args[1], tuple) and args[1][0] not in LOCAL:
+        sys.stderr.write(f"{OUTSIDE} {{event}} {{args[1]}}\\n")
+
+
+sys.addaudithook(report)
+sys.argv[0] = "recsim"
+from sim.cli import main
+main()
+"""
 
 
 def start_explorer(args: list[str], log: IO[str] | int = subprocess.DEVNULL,
                    timeout: float = 120) -> tuple[subprocess.Popen[str], str]:
     """``recsim explore ARGS --port 0`` from the repository root; the process and the
-    address it prints (waiting at most ``timeout`` seconds)."""
+    address it prints (waiting at most ``timeout`` seconds). Any attempt to reach past
+    127.0.0.1 is written to ``log`` as a line with :data:`OUTSIDE`."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sim", "explore", *args, "--port", "0"], cwd=ROOT,
+        [sys.executable, "-c", _AUDITED_RECSIM, "explore", *args, "--port", "0"], cwd=ROOT,
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, text=True,
         start_new_session=True)
     assert process.stdout is not None

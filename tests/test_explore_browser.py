@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from explore_server import group_gone, start_explorer
+from explore_server import OUTSIDE, group_gone, start_explorer
 
 from sim.explore.draft import Draft, Problem
 from sim.scenario.loading import ScenarioError
@@ -66,8 +66,10 @@ def explorer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
             gone = group_gone(process.pid, timeout=15)
             if not gone:
                 os.killpg(process.pid, signal.SIGKILL)
+    log_text = (out / "server.log").read_text()
     assert gone, "recsim explore left processes behind after Ctrl-C"
-    assert process.returncode == 0, (out / "server.log").read_text()[-2000:]
+    assert process.returncode == 0, log_text[-2000:]
+    assert OUTSIDE not in log_text, "the server reached past 127.0.0.1:\n" + log_text
 
 
 @pytest.fixture(scope="module")
