@@ -158,6 +158,9 @@ def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Prob
               variant="outlined", hide_details=True, class_="recsim-state-select")
     level = int(states[chosen]["level"])
     solara.Text(f"Starts at: {LEVEL_NAMES[level]}", classes=["recsim-note"])
+    if problem is not None and problem.concerns("states") and \
+            not problem.concerns(f"states.{chosen}"):  # another state's: shown above it
+        ProblemLine(problem, "states")
     NumberTable(draft, on_draft, problem, ("states", chosen), INCENTIVES)
 
 
