@@ -152,10 +152,15 @@ def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Prob
         solara.Text("This scenario's states come from a population: no state to edit.",
                     classes=["recsim-note"])
         return
-    chosen = state if state in states else next(iter(states))
+    first = next((sid for sid, spec in states.items() if spec.get("central_asia")),
+                 next(iter(states)))
+    chosen = state if state in states else first
     items = [{"title": f"{spec['name']} ({sid})", "value": sid} for sid, spec in states.items()]
-    rv.Select(label="State", items=items, v_model=chosen, on_v_model=on_state, density="compact",
-              variant="outlined", hide_details=True, class_="recsim-state-select")
+    with rv.Html(tag="div", attributes={"data-path": "states"}):
+        rv.Autocomplete(label="State (type to search)", items=items, v_model=chosen,
+                        on_v_model=lambda sid: on_state(sid) if sid else None,
+                        density="compact", variant="outlined", hide_details=True,
+                        class_="recsim-state-select")
     level = int(states[chosen]["level"])
     solara.Text(f"Starts at: {LEVEL_NAMES[level]}", classes=["recsim-note"])
     if problem is not None and problem.concerns("states") and \

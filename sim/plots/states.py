@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -53,7 +55,7 @@ def de_jure_bars_figure(summary: pd.DataFrame, reference: pd.DataFrame, scenario
     horizon = month_dates(scenario.start_date, [scenario.months])[0]
     ax.set_xlabel(f"Chance of de jure recognition by {horizon:%b %Y} (share of runs)",
                   fontsize=9)
-    note = featured_note(states, len(summary), scenario)
+    note = textwrap.fill(featured_note(states, len(summary), scenario), 64)
     ax.set_title("Chance of de jure recognition, state by state"
                  + (f"\n{note}" if note else ""), fontsize=10)
     ax.legend(loc="lower right", fontsize=8, frameon=True, framealpha=0.9)
