@@ -7,6 +7,7 @@ here runs without Solara or a browser, through the functions the page calls.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import time
@@ -29,7 +30,7 @@ from sim.explore.draft import Draft, Problem, month_value, shock_with_kind, with
 from sim.explore.figures import FigurePool, figure_jobs
 from sim.explore.library import library_entries
 from sim.explore.saving import report_file, report_url, save_scenario
-from sim.explore.server import ExploreError, bind
+from sim.explore.server import ExploreError, bind, check_installation
 from sim.explore.update import updates
 from sim.results.tables import summary_table
 from sim.scenario.loading import ScenarioError, load_scenario
@@ -284,6 +285,31 @@ def test_explore_refuses_a_bad_scenario_before_serving(tmp_path: Path, capsys) -
                                                     f'extends = "{BASELINE}"'))
     err = _main_error(["explore", str(bad), "--port", "0"], capsys)
     assert err.startswith(f"error: {bad}: shocks.0.at: month 174 is outside the horizon")
+
+
+@pytest.mark.parametrize(("installed", "message"), [
+    ({"solara-assets": "1.58.2"}, "the explorer needs Solara: pip install -e '.[explore]'"),
+    ({"solara": "1.58.2"}, "the explorer needs solara-assets, or the page loads Solara's"),
+    ({"solara": "1.58.2", "solara-assets": "1.57.0"},
+     "solara 1.58.2 needs solara-assets 1.58.2, not 1.57.0"),
+])
+def test_solara_and_its_assets_must_both_be_installed_at_one_version(
+        monkeypatch, installed: dict[str, str], message: str) -> None:
+    from importlib import metadata
+
+    def version(name: str) -> str:
+        if name not in installed:
+            raise metadata.PackageNotFoundError(name)
+        return installed[name]
+
+    monkeypatch.setattr(metadata, "version", version)
+    with pytest.raises(ExploreError, match=re.escape(message)):
+        check_installation()
+
+
+def test_the_installed_explorer_passes_its_own_check() -> None:
+    pytest.importorskip("solara")
+    check_installation()
 
 
 def test_explore_refuses_a_taken_port(capsys) -> None:

@@ -43,7 +43,7 @@ def explore(scenario: Path | None, port: int, runs: int, seed: int, library: Pat
     """
     if scenario is not None:
         load_or_fail(scenario)  # a bad file stops here, with the line 'recsim run' prints
-    from ..explore.server import ExploreError, bind, default_scenario
+    from ..explore.server import ExploreError, bind, check_installation, default_scenario
 
     if scenario is None and default_scenario(library) is None:
         fail(f"{library}: no scenario files (*.toml); give a SCENARIO or --library")
@@ -51,6 +51,7 @@ def explore(scenario: Path | None, port: int, runs: int, seed: int, library: Pat
         from ..explore.config import Settings
         from ..explore.server import serve
 
+        check_installation()
         sock = bind(port)
         settings = Settings(scenario=scenario or default_scenario(library), library=library,
                             results=out, saved=out / "explore", runs=runs, seed=seed)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import Settings, configure
 
-__all__ = ["HOST", "ExploreError", "bind", "serve"]
+__all__ = ["HOST", "ExploreError", "bind", "check_installation", "default_scenario", "serve"]
 
 HOST = "127.0.0.1"
 APP = "sim.explore.app"
@@ -34,6 +34,31 @@ _SOLARA_ENVIRONMENT = {
 
 class ExploreError(RuntimeError):
     """The explorer cannot start (the port is taken, Solara is not installed): one line."""
+
+
+_INSTALL = "pip install -e '.[explore]' (make run installs it)"
+
+
+def check_installation() -> None:
+    """Solara, and its page front-end at the same version, or :class:`ExploreError`.
+
+    Without ``solara-assets`` Solara loads the front-end from a public CDN, and offline the
+    page stays blank; with another version than Solara's, files are missing.
+    """
+    from importlib import metadata
+
+    try:
+        solara = metadata.version("solara")
+    except metadata.PackageNotFoundError:
+        raise ExploreError(f"the explorer needs Solara: {_INSTALL}") from None
+    try:
+        assets = metadata.version("solara-assets")
+    except metadata.PackageNotFoundError:
+        raise ExploreError("the explorer needs solara-assets, or the page loads Solara's "
+                           f"front-end from the internet: {_INSTALL}") from None
+    if assets != solara:
+        raise ExploreError(f"solara {solara} needs solara-assets {solara}, not {assets}: "
+                           f"{_INSTALL}")
 
 
 def bind(port: int) -> socket.socket:
@@ -71,11 +96,11 @@ def _app():  # type: ignore[no-untyped-def]
     os.environ.update(_SOLARA_ENVIRONMENT)
     warnings.filterwarnings("ignore", message="Cookies with samesite=none")
     try:
+        import uvicorn  # noqa: F401 (checked here, used by serve)
         from solara.server.starlette import app
     except ImportError as exc:
         raise ExploreError(
-            f"the explorer needs Solara ({exc.name or exc} is missing): "
-            "pip install -e '.[explore]' (make run installs it)") from None
+            f"the explorer needs Solara ({exc.name or exc} is missing): {_INSTALL}") from None
     from starlette.routing import Route
 
     from .saving import REPORT_ROUTE
@@ -92,10 +117,10 @@ def serve(settings: Settings, sock: socket.socket,
     On the way out (Ctrl-C, SIGTERM) full runs still under way are stopped and the drawing
     workers shut down, so nothing is left running.
     """
-    import uvicorn
-
     configure(settings)
     app = _app()
+    import uvicorn  # installed with Solara
+
     from .figures import close_shared_pool, shared_pool
     from .saving import stop_full_runs
 
