@@ -33,6 +33,7 @@ from .library import Entry, library_entries
 from .save_panel import SavePanel, one_line
 from .shock_editor import ShockList
 from .style import CSS
+from .uncertainty import drawn_paths
 from .update import Update, updates
 from .views import Shown, Views, request_tag
 
@@ -107,6 +108,7 @@ def Page() -> None:
     runs, set_runs = solara.use_state(settings.runs)
     seed, set_seed = solara.use_state(settings.seed)
     state, set_state = solara.use_state("")
+    uncertain, set_uncertain = solara.use_state(True)  # as recsim run: draws on, if any
     last_valid = solara.use_ref(None)
 
     def pick(new: str) -> None:
@@ -118,6 +120,7 @@ def Page() -> None:
         set_path(new)
         set_load_problem(None)
         last_valid.current = None
+        set_uncertain(True)
         set_draft(loaded)
 
     scenario, problem = solara.use_memo(lambda: _checked(draft), [draft])
@@ -125,6 +128,18 @@ def Page() -> None:
         last_valid.current = scenario
     valid: Scenario | None = last_valid.current
     base = draft.base if draft is not None else None
+    drawn = solara.use_memo(lambda: drawn_paths(base) if base is not None else frozenset(),
+                            [base])
+    has_draws = draft is not None and (bool(drawn) or not uncertain)
+
+    def switch_uncertainty(on: bool) -> None:
+        """Draws on: the file's draws back, for the draft as edited; off: its point estimates."""
+        if draft is None or on == uncertain:
+            return
+        last_valid.current = None
+        set_draft(draft.with_draws(Draft.load(Path(path)).base) if on else
+                  draft.at_point_estimates())
+        set_uncertain(on)
 
     solara.Style(CSS)
     solara.Title("recsim explore")
@@ -139,14 +154,17 @@ def Page() -> None:
                 ProblemLine(problem if problem is not None and not any(
                     problem.concerns(p) for p in ("weights", "thresholds", "states",
                                                   "shocks", "projects")) else None, "page")
-                SimulationControls(runs, seed, set_runs, set_seed)
+                SimulationControls(runs, seed, set_runs, set_seed,
+                                   uncertain if has_draws else None, switch_uncertainty,
+                                   can_switch=problem is None)
                 on_draft = set_draft
+                off = drawn if uncertain else frozenset()
                 Panels(
                     ["Weights", "Thresholds", "State incentives",
                      f"Shocks ({len(draft.shocks)})", "Save and run"],
-                    [lambda: WeightControls(draft, on_draft, problem),
-                     lambda: ThresholdControls(draft, on_draft, problem),
-                     lambda: StateControls(draft, on_draft, problem, state, set_state),
+                    [lambda: WeightControls(draft, on_draft, problem, off),
+                     lambda: ThresholdControls(draft, on_draft, problem, off),
+                     lambda: StateControls(draft, on_draft, problem, state, set_state, off),
                      lambda: ShockList(draft, on_draft, problem),
                      lambda: SavePanel(scenario, problem, runs, seed, settings).key(path)],
                 ).key(f"panels-{path}")

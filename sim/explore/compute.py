@@ -45,10 +45,10 @@ _cache_lock = threading.Lock()
 class Request:
     """One computation: the edited scenario against the unmodified one, same seed and runs.
 
-    Hook for parameter uncertainty (posterior draws, once calibration lands): add a field
-    here (``parameter_uncertainty: bool``), pass it through :func:`simulate` to the
-    ensemble, and give the page a switch for it (sim/explore/app.py, ``SimulationControls``).
-    Everything downstream (tables, figures, differences) reads the ensemble's result only.
+    Parameter uncertainty travels in the scenarios themselves: with ``[uncertainty] draws``
+    each replicate draws its parameters, as in ``recsim run``; the page's switch replaces
+    both scenarios by their point estimates (sim/explore/uncertainty.py). Everything
+    downstream (tables, figures, differences) reads the ensemble's result only.
     """
 
     scenario: Scenario

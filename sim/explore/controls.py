@@ -73,9 +73,10 @@ def ProblemLine(problem: Problem | str | None, data_path: str = "") -> None:
 @solara.component
 def NumberControl(label: str, path: str, value: float, on_value: Callable[[float], None],
                   low: float, high: float, step: float, problem: Problem | None = None,
-                  integer: bool = False) -> None:
+                  integer: bool = False, drawn: bool = False) -> None:
     """A slider with the value typed beside it; typed values may leave the slider's range,
-    and the scenario's own limits then answer (under the control)."""
+    and the scenario's own limits then answer (under the control). ``drawn``: each run
+    draws this parameter (parameter uncertainty), so the control is off."""
     text, set_text = solara.use_state(_shown(value))
     solara.use_effect(lambda: set_text(_shown(value)), [value])
 
@@ -93,13 +94,17 @@ def NumberControl(label: str, path: str, value: float, on_value: Callable[[float
         if number != value:
             on_value(int(number) if integer else number)
 
-    field = rv.TextField(v_model=text, on_v_model=typed, type="number", density="compact",
+    field = rv.TextField(v_model="drawn" if drawn else text, on_v_model=typed,
+                         type="text" if drawn else "number", density="compact",
                          hide_details=True, single_line=True, variant="underlined",
-                         class_="recsim-number", attributes={"step": str(step)})
+                         class_="recsim-number", attributes={"step": str(step)},
+                         disabled=drawn)
+    title = f"{path}: drawn in each run from the posterior" if drawn else path
     with rv.Html(tag="div", class_="recsim-control", attributes={"data-path": path}):
         rv.Html(tag="div", class_="recsim-label", children=[label],
-                attributes={"title": path})
+                attributes={"title": title})
         rv.Slider(v_model=value, on_v_model=slid, min=min(low, value), max=max(high, value),
+                  disabled=drawn,
                   step=step, density="compact", hide_details=True, class_="recsim-slider",
                   thumb_size=14, track_size=3, color="primary", thumb_label=False,
                   v_slots=[{"name": "append", "children": [field]}])
@@ -116,36 +121,37 @@ def _section_problem(problem: Problem | None, prefix: str, shown: list[str]) -> 
 
 @solara.component
 def NumberTable(draft: Draft, on_draft: Callable[[Draft], None], problem: Problem | None,
-                table: tuple[str, ...], specs: dict[str, tuple[str, float, float, float]]
-                ) -> None:
+                table: tuple[str, ...], specs: dict[str, tuple[str, float, float, float]],
+                drawn: frozenset[str] = frozenset()) -> None:
     """A control per number of one table of the draft (``weights``, ``states.KAZ``), and a
-    problem of that table that no control shows itself."""
+    problem of that table that no control shows itself; ``drawn`` key paths are off."""
     prefix = ".".join(table)
     paths = [f"{prefix}.{key}" for key in specs]
     for (key, (label, low, high, step)), path in zip(specs.items(), paths, strict=True):
         NumberControl(label, path, float(draft.get([*table, key])),
                       lambda v, key=key: on_draft(draft.set([*table, key], v)),
-                      low, high, step, problem)
+                      low, high, step, problem, drawn=path in drawn)
     ProblemLine(_section_problem(problem, prefix, paths), prefix)
 
 
 @solara.component
-def WeightControls(draft: Draft, on_draft: Callable[[Draft], None],
-                   problem: Problem | None) -> None:
+def WeightControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Problem | None,
+                   drawn: frozenset[str] = frozenset()) -> None:
     """The utility weights: what each factor is worth (negative: a cost)."""
-    NumberTable(draft, on_draft, problem, ("weights",), WEIGHTS)
+    NumberTable(draft, on_draft, problem, ("weights",), WEIGHTS, drawn)
 
 
 @solara.component
 def ThresholdControls(draft: Draft, on_draft: Callable[[Draft], None],
-                      problem: Problem | None) -> None:
+                      problem: Problem | None, drawn: frozenset[str] = frozenset()) -> None:
     """The utility each rung needs before the monthly chance of climbing reaches 50%."""
-    NumberTable(draft, on_draft, problem, ("thresholds",), THRESHOLDS)
+    NumberTable(draft, on_draft, problem, ("thresholds",), THRESHOLDS, drawn)
 
 
 @solara.component
 def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Problem | None,
-                  state: str | None, on_state: Callable[[str], None]) -> None:
+                  state: str | None, on_state: Callable[[str], None],
+                  drawn: frozenset[str] = frozenset()) -> None:
     """One state's propensity and incentives, the state chosen from the roster."""
     states = draft.data.get("states") or {}
     if not states:
@@ -166,7 +172,7 @@ def StateControls(draft: Draft, on_draft: Callable[[Draft], None], problem: Prob
     if problem is not None and problem.concerns("states") and \
             not problem.concerns(f"states.{chosen}"):  # another state's: shown above it
         ProblemLine(problem, "states")
-    NumberTable(draft, on_draft, problem, ("states", chosen), INCENTIVES)
+    NumberTable(draft, on_draft, problem, ("states", chosen), INCENTIVES, drawn)
 
 
 def simulation_problems(runs: int, seed: int) -> dict[str, str]:
@@ -181,13 +187,12 @@ def simulation_problems(runs: int, seed: int) -> dict[str, str]:
 
 @solara.component
 def SimulationControls(runs: int, seed: int, on_runs: Callable[[int], None],
-                       on_seed: Callable[[int], None]) -> None:
-    """Runs and master seed, as ``recsim run --runs --seed`` takes them.
-
-    Hook: the switch "include parameter uncertainty" (posterior draws from calibration)
-    belongs here, beside runs and seed; it sets a field of
-    :class:`~sim.explore.compute.Request` (see its docstring).
-    """
+                       on_seed: Callable[[int], None], uncertain: bool | None = None,
+                       on_uncertain: Callable[[bool], None] | None = None,
+                       can_switch: bool = True) -> None:
+    """Runs, master seed and parameter uncertainty, as ``recsim run --runs --seed`` and
+    ``--no-uncertainty`` take them. ``uncertain`` is None for a scenario without parameter
+    draws (no switch); the switch is off while the draft has a problem."""
     problems = simulation_problems(runs, seed)
     with solara.Row(classes=["recsim-simulation"]):
         with rv.Html(tag="div", attributes={"data-path": "runs"}, class_="recsim-field"):
@@ -198,3 +203,15 @@ def SimulationControls(runs: int, seed: int, on_runs: Callable[[int], None],
                             dense=True)
     ProblemLine(problems.get("runs"), "runs")
     ProblemLine(problems.get("seed"), "seed")
+    if uncertain is None or on_uncertain is None:
+        return
+    with rv.Html(tag="div", attributes={"data-path": "uncertainty"}, class_="recsim-field"):
+        rv.Switch(label="Include parameter uncertainty", v_model=uncertain,
+                  on_v_model=lambda on: on_uncertain(bool(on)), disabled=not can_switch,
+                  density="compact", hide_details=True, color="primary",
+                  class_="recsim-uncertainty")
+    solara.Text("Each run draws its weights and thresholds from the calibrated posterior, as "
+                "recsim run does; switch off to set them (posterior means, as "
+                "--no-uncertainty)." if uncertain else
+                "Runs at the posterior means (recsim run --no-uncertainty).",
+                classes=["recsim-note"])

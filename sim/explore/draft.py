@@ -20,6 +20,7 @@ from ..scenario.ladder import FACTORS, TOP
 from ..scenario.loading import ScenarioError, load_scenario, scenario_from_dict
 from ..scenario.schema import Scenario
 from ..scenario.shocks import SHOCK_KINDS
+from .uncertainty import drawn_paths, point_estimates
 
 __all__ = [
     "Draft",
@@ -189,6 +190,22 @@ class Draft:
     def change_kind(self, index: int, kind: str) -> Draft:
         """A draft whose shock ``index`` is of ``kind`` (see :func:`shock_with_kind`)."""
         return self.set(["shocks", index], shock_with_kind(self.shocks[index], kind, self.base))
+
+    def at_point_estimates(self) -> Draft:
+        """This draft as ``recsim run --no-uncertainty`` runs it: the file and the edits at
+        their point estimates, no draws (the draft must be valid)."""
+        edited = point_estimates(self.check())
+        return Draft(self.source, point_estimates(self.base), edited.model_dump(by_alias=True))
+
+    def with_draws(self, loaded: Scenario) -> Draft:
+        """This draft with the draws of ``loaded`` (the file as loaded) back on; the drawn
+        parameters read as in the file again, since each run draws its own."""
+        dump = loaded.model_dump(by_alias=True)
+        data = dict(self.data) | {"uncertainty": dump.get("uncertainty")}
+        for path in drawn_paths(loaded):
+            keys = path.split(".")
+            data = with_value(data, keys, Draft(self.source, loaded, dump).get(keys))
+        return Draft(self.source, loaded, data)
 
     @property
     def edited(self) -> bool:
