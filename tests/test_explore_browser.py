@@ -142,7 +142,7 @@ def test_the_page_follows_the_controls_and_matches_recsim_run(page: Any, explore
     # `recsim run`, and their controls are off until the draws are switched off
     point = page.locator('[data-path="uncertainty"]').count() == 1
     if point:
-        assert page.locator('[data-path="weights.social"] [role="slider"]').is_disabled()
+        assert page.locator('[data-path="weights.social"] .recsim-number input').is_disabled()
         page.click('[data-path="uncertainty"] input')
         page.wait_for_function("document.querySelector('.recsim-status').dataset.wanted"
                                f" !== '{first}'")
