@@ -40,6 +40,8 @@ html, body { overflow: hidden !important; }
 .recsim-field { flex: 1 1 0; min-width: 0; }
 .recsim-pair { gap: 8px; flex-wrap: nowrap; align-items: center; }
 .recsim-simulation { gap: 8px; flex-wrap: nowrap; }
+.recsim-uncertainty { margin: 4px 0 0; }
+.recsim-uncertainty .v-label { font-size: 13px; opacity: 1; color: #374151; }
 .recsim-shock { border: 1px solid #e5e7eb; border-radius: 6px; padding: 6px 8px 8px;
     margin: 0 0 8px; background: #fafafa; }
 .recsim-shock-head { align-items: center; flex-wrap: nowrap; gap: 4px; }
