@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	       "try: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,dask,discover]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,dask,discover,explore]"
 	touch $(STAMP)
 
 run: $(STAMP)

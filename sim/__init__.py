@@ -10,7 +10,10 @@ The package is layered; a module imports its own layer and those below, never ab
   directories, comparisons, shock effects and reports;
 * :mod:`sim.analysis`: scenario discovery (PRIM) over experiments and sweeps;
 * :mod:`sim.plots`: figures from result data;
-* :mod:`sim.cli`: the ``recsim`` command line, which alone writes files.
+* :mod:`sim.explore`: the browser explorer (``recsim explore``), a Solara page over the same
+  library functions;
+* :mod:`sim.cli`: the ``recsim`` command line, which alone writes files (and the explorer,
+  when asked to save or run in full).
 """
 
 from __future__ import annotations

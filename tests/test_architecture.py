@@ -149,7 +149,7 @@ def test_reader_sees_lazy_and_type_checking_imports(tmp_path: Path) -> None:
 def test_cli_start_up_imports_no_heavy_library(entry: str) -> None:
     """``recsim --help`` must not pay for the science stack: it imports click and little else."""
     heavy = ["numpy", "pandas", "scipy", "matplotlib", "mesa", "SALib", "pyarrow", "networkx",
-             "pydantic"]
+             "pydantic", "solara", "uvicorn"]
     code = (f"import sys, {entry}; "
             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

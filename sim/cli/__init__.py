@@ -17,6 +17,7 @@ from .. import __version__
 from .batch import batch
 from .calibrate import calibrate
 from .discover import discover
+from .explore import explore
 from .explore_space import explore_space
 from .levels import levels
 from .params import outcomes, params
@@ -40,6 +41,7 @@ def cli() -> None:
       recsim sweep scenarios/baseline.toml --grid weights.social=2:6:9
       recsim batch scenarios/*.toml --runs 2000 --seed 1
       recsim list
+      recsim explore scenarios/china_first.toml
     """
 
 
@@ -57,6 +59,7 @@ cli.add_command(levels)
 cli.add_command(calibrate)
 cli.add_command(discover)
 cli.add_command(explore_space)
+cli.add_command(explore)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

@@ -2,9 +2,10 @@
 matplotlib Figure; none writes files (the command line does, through
 :mod:`sim.results.files`).
 
-One module per figure (``cascade``, ``timing``, ``order``, ``map``, ``shocks``,
-``comparison``, ``study`` for sweeps and sensitivity), the shared looks (``_style``) and the
-country outlines maps are drawn from (``geography``, data in ``sim/plots/data``).
+One module per figure (``cascade``, ``timing``, ``order``, ``map``, ``shocks``, ``states``
+(the explorer's per-state bars), ``comparison``, ``study`` for sweeps and sensitivity), the
+shared looks (``_style``) and the country outlines maps are drawn from (``geography``, data
+in ``sim/plots/data``).
 May import every layer below it (scenario, model, engine, study, results); never the
 command line.
 """
@@ -16,6 +17,7 @@ from .comparison import comparison_figure, curves_figure
 from .map import map_figure
 from .order import order_figure
 from .shocks import shocks_figure
+from .states import de_jure_bars_figure
 from .timing import timing_figure
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "cascade_figure",
     "comparison_figure",
     "curves_figure",
+    "de_jure_bars_figure",
     "map_figure",
     "order_figure",
     "shocks_figure",
