@@ -14,9 +14,11 @@ import sys
 import click
 
 from .. import __version__
+from .backtest import backtest
 from .batch import batch
 from .calibrate import calibrate
 from .discover import discover
+from .forecast import forecast
 from .levels import levels
 from .params import outcomes, params
 from .plot import plot
@@ -55,6 +57,8 @@ cli.add_command(plot)
 cli.add_command(levels)
 cli.add_command(calibrate)
 cli.add_command(discover)
+cli.add_command(backtest)
+cli.add_command(forecast)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

@@ -22,6 +22,7 @@ from ..calibrate.likelihood import Likelihood, Record, observe
 from ..calibrate.window import Window
 from ..engine.ensemble import EnsembleResult, run_ensemble
 from ..engine.executors import Executor
+from ..model.parameters import ReplicateValues
 from ..scenario.eventlog import EventLog
 from ..scenario.schema import Scenario
 from .naive import transition_matrix
@@ -84,10 +85,12 @@ def fit_summary(calibrated: Calibrated) -> dict[str, Any]:
 
 @dataclass(frozen=True, eq=False)
 class Simulated:
-    """Runs from an origin: the re-based scenario, the ensemble, each run's draw group."""
+    """Runs from an origin: the re-based scenario, the ensemble, each run's parameters and
+    draw group."""
 
     scenario: Scenario
     result: EnsembleResult
+    values: ReplicateValues  # each run's parameters
     group: np.ndarray  # (R,) posterior draw group of each run
     start: np.ndarray  # (n,) levels at the origin
     notes: list[str] = field(default_factory=list)
@@ -105,7 +108,7 @@ def simulate_from(scenario: Scenario, log: EventLog, origin: date, months: int,
     result = run_ensemble(based, runs, seeds[1], executor=executor, values=values,
                           progress=progress)
     start = np.array([based.states[s].level for s in result.state_ids], dtype=np.int8)
-    return Simulated(based, result, group, start, notes)
+    return Simulated(based, result, values, group, start, notes)
 
 
 @dataclass(frozen=True, eq=False)
