@@ -4,7 +4,8 @@ Over the H months after an origin (months origin + 1 to origin + H):
 
 * ``up``: the state stands above its rung at the origin in some month (states below de jure);
 * ``de_jure``: the state stands at de jure in some month (states below de jure);
-* ``down``: the state takes a step down in some month (states above none);
+* ``down``: the state takes a step down in some month (forecast for states above none:
+  one on none can only step down after a climb);
 * ``any_de_jure``: some state below de jure at the origin reaches it (the roster as a whole,
   state :data:`ROSTER`).
 
@@ -75,6 +76,6 @@ def simulated_outcomes(result: EnsembleResult, start: np.ndarray,
     return {
         "up": within(above) & (start < TOP)[:, None],
         "de_jure": de_jure,
-        "down": within(result.first_downgrade) & (start > 0)[:, None],
+        "down": within(result.first_downgrade),
         "any_de_jure": de_jure.any(axis=0, keepdims=True),
     }
