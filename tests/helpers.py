@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sim.scenario.loading import scenario_from_dict
@@ -34,3 +35,17 @@ def ring_scenario(months: int = 240, *, social: float = 3.0, level_2: float = 3.
         "states": states, "ties": ties,
     } | extra
     return scenario_from_dict(data)
+
+
+def ring_files(directory: Path, scenario: Scenario, *, seed: int) -> tuple[Path, Path]:
+    """``scenario`` as ring.toml and a record simulated from it as log.csv, in ``directory``."""
+    from sim.calibrate.records import simulate_record
+    from sim.results.files import scenario_toml
+
+    log = simulate_record(scenario, seed)
+    log_path = directory / "log.csv"
+    log_path.write_text("date,state,level_after\n" + "".join(
+        f"{e.day},{e.state},{e.level}\n" for e in log.events))
+    file = directory / "ring.toml"
+    file.write_text(scenario_toml(scenario))
+    return file, log_path

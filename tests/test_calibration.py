@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from helpers import ring_scenario
+from helpers import ring_files, ring_scenario
 
 from sim.calibrate.fit import FitSettings, Prior, fit
 from sim.calibrate.likelihood import Likelihood, observe
@@ -102,16 +102,7 @@ def test_the_world_roster_calibrates_on_a_log_naming_any_of_its_states():
 # ---------------------------------------------------------------- the command
 
 def _ring_files(tmp_path: Path) -> tuple[Path, Path]:
-    scenario = ring(months=120)
-    log = simulate_record(scenario, 5)
-    log_path = tmp_path / "log.csv"
-    log_path.write_text("date,state,level_after\n" + "".join(
-        f"{e.day},{e.state},{e.level}\n" for e in log.events))
-    file = tmp_path / "ring.toml"
-    from sim.results.files import scenario_toml
-
-    file.write_text(scenario_toml(scenario))
-    return file, log_path
+    return ring_files(tmp_path, ring(months=120), seed=5)
 
 
 def _calibrate(file: Path, log: Path, out: Path, *extra: str):
