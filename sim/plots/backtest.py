@@ -78,9 +78,11 @@ def reliability_figure(backtest: pd.DataFrame, *, title: str, horizon: int) -> F
                      fmt="o" if forecast == "model" else "s", color=colour, markersize=6,
                      elinewidth=1, capsize=2, alpha=0.9, label=forecast, zorder=3 - k,
                      clip_on=False)
+        offset, align = ((-7, -3), "right") if forecast == "persistence" else ((5, 4 - 9 * k),
+                                                                               "left")
         for row in table.itertuples(index=False):
             top.annotate(f"{row.n}", (row.mean_forecast, row.observed), fontsize=7,
-                         color=colour, xytext=(5, 4 - 9 * k), textcoords="offset points")
+                         color=colour, xytext=offset, textcoords="offset points", ha=align)
         if forecast != "persistence":
             left = np.array(RELIABILITY_BINS[:-1])
             counts = np.zeros(len(left))
