@@ -77,7 +77,7 @@ def fit_summary(calibrated: Calibrated) -> dict[str, Any]:
         "moves": int(((record.moves() != 0) & record.scored).sum()),
         "converged": bool(fitted.converged),
         "steps": int(fitted.steps),
-        "max_rhat": round(float(np.max(fitted.rhat)), 4),
+        "max_rhat": round(float(np.max(fitted.rhat)), 5),
         "min_ess": round(float(np.min(fitted.ess)), 1),
         "acceptance": round(float(fitted.acceptance), 3),
     }

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..results.html import escape, figure, manifest_rows, page, table
+from ..results.html import escape, figure, page, provenance, table
 from .naive import FLOOR
 from .targets import TARGET_TEXT
 
@@ -43,7 +43,7 @@ def backtest_report(manifest: Mapping[str, Any], scores: pd.DataFrame, origins: 
         "n": rec["n"],
         "Brier": _number(rec["brier"], 4),
         "Log score": _number(rec["log_score"]),
-        **{f"Skill vs {ref} (90%)":
+        **{f"Skill vs {ref} (90%)": "–" if pd.isna(rec[f"brier_skill_vs_{ref}"]) else
            f"{_number(rec[f'brier_skill_vs_{ref}'], 2)} ({_interval(rec[low], rec[high])})"
            for ref, low, high in (("persistence", "low90", "high90"),
                                   ("climatology", "climatology_low90", "climatology_high90"))},
@@ -68,8 +68,9 @@ def backtest_report(manifest: Mapping[str, Any], scores: pd.DataFrame, origins: 
         '<p class="muted">Brier: mean squared error of the chances (lower is better). Log '
         f"score: mean log of the chance given to what happened, chances clipped to "
         f"[{FLOOR:g}, {1 - FLOOR:g}] (higher is better). Skill: 1 - Brier / reference Brier "
-        "(1 perfect, 0 no better than the reference); in brackets the bootstrap 90% interval "
-        "over origins and states. Few events make wide intervals.</p>",
+        "(1 perfect, 0 no better than the reference; – where the reference is perfect); in "
+        "brackets the bootstrap 90% interval over origins and states. Few events make wide "
+        "intervals.</p>",
         table(rows, ("Forecast", "Target")),
     ]
     for name in ("reliability", "timeline"):
@@ -79,12 +80,7 @@ def backtest_report(manifest: Mapping[str, Any], scores: pd.DataFrame, origins: 
     body.append(table([{
         "Origin": rec["origin"], "Fit window": rec["window"], "Moves": rec["moves"],
         "Converged": "yes" if rec["converged"] else "no", "Steps": rec["steps"],
-        "Max R-hat": _number(rec["max_rhat"]), "Min ESS": f"{rec['min_ess']:,.0f}",
+        "Max R-hat": _number(rec["max_rhat"], 5), "Min ESS": f"{rec['min_ess']:,.0f}",
     } for rec in origins.to_dict("records")], ("Origin", "Fit window")))
-    if notes:
-        body.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
-                    + "</ul>")
-    body.append("<h2>Reproducibility</h2>")
-    body.append(f"<p><code>{escape(manifest.get('command', ''))}</code></p>")
-    body.append(table(manifest_rows(dict(manifest)), ("Key", "Value")))
+    body += provenance(manifest, notes)
     return page(title, "\n".join(body))
