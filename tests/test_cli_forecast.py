@@ -173,11 +173,3 @@ def test_forecast_reuses_a_calibration(ring, tmp_path):
                                        "--out", str(tmp_path / "never")])
     assert missing.exit_code == 2 and "no posterior.parquet" in missing.output
     assert not (tmp_path / "never").exists()
-
-
-@pytest.mark.parametrize("command", ["backtest", "forecast"])
-def test_help_has_an_example(command):
-    result = CliRunner().invoke(cli, [command, "--help"])
-    assert result.exit_code == 0, result.output
-    assert "Example:" in result.output and f"recsim {command} scenarios/baseline.toml" in \
-        result.output

@@ -107,8 +107,11 @@ def _summary(scores: pd.DataFrame, forecasts: Sequence[OriginForecast]) -> None:
     if unconverged:
         click.echo(f"note: the fits at {', '.join(unconverged)} did not converge within "
                    "--max-steps; read those origins with care", err=True)
+    def signed(value: float) -> str:
+        return "–" if value != value else f"{value:+.2f}"  # NaN: the reference is perfect
+
     for rec in scores[scores["forecast"] == "model"].to_dict("records"):
         click.echo(f"  {rec['target']:<12} n={rec['n']:<4} Brier {rec['brier']:.4f}  skill vs "
-                   f"persistence {rec['brier_skill_vs_persistence']:+.2f} "
-                   f"({rec['low90']:+.2f} to {rec['high90']:+.2f}), vs climatology "
-                   f"{rec['brier_skill_vs_climatology']:+.2f}", err=True)
+                   f"persistence {signed(rec['brier_skill_vs_persistence'])} "
+                   f"({signed(rec['low90'])} to {signed(rec['high90'])}), vs climatology "
+                   f"{signed(rec['brier_skill_vs_climatology'])}", err=True)
