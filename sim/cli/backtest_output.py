@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .. import __version__
 from ..calibrate.fit import FitSettings
 from ..forecast.backtest import OriginForecast
 from ..forecast.naive import FLOOR
@@ -17,17 +15,8 @@ from ..forecast.posterior import PER_DRAW
 from ..forecast.report import backtest_report
 from ..forecast.scores import RESAMPLES
 from ..plots.backtest import reliability_figure, timeline_figure
-from ..results.files import (
-    atomic_directory,
-    command_line,
-    file_sha256,
-    git_commit,
-    package_versions,
-    utc_stamp,
-    write_csv,
-    write_json,
-)
-from ..scenario.loading import scenario_hash
+from ..results.files import atomic_directory, write_csv, write_json
+from .calibrate_output import environment_record, inputs_record
 from .common import fail, fail_if_taken
 from .forecasting import Inputs
 from .render import encode
@@ -63,12 +52,7 @@ def write_backtest(target: Path, *, inputs: Inputs, source: Path,
     notes = _notes(forecasts)
     manifest: dict[str, Any] = {
         "kind": "backtest",
-        "scenario": name,
-        "scenario_file": str(source),
-        "input_sha256": file_sha256(source),
-        "scenario_sha256": scenario_hash(inputs.scenario),
-        "events": inputs.log_path,
-        "events_sha256": file_sha256(inputs.log_path),
+        **inputs_record(inputs.scenario, source, inputs.log_path),
         "origins": [f"{f.origin:%Y-%m}" for f in forecasts],
         "horizon": horizon,
         "runs": runs,
@@ -84,11 +68,7 @@ def write_backtest(target: Path, *, inputs: Inputs, source: Path,
         "bootstrap": {"resamples": RESAMPLES, "resampled": "origins and states",
                       "interval": "percentile, 5% to 95%"},
         "notes": notes,
-        "versions": package_versions() | {"recsim": __version__},
-        "git_commit": git_commit(),
-        "wall_time_s": round(time.perf_counter() - started, 3),
-        "utc_time": utc_stamp(),
-        "command": command_line(),
+        **environment_record(started),
     }
     report = backtest_report(manifest, scores, origins, images, notes)
     try:

@@ -1,8 +1,10 @@
 """One forecast origin: calibrate on what was known then, simulate the months after it.
 
-:func:`forecast_origin` is what a backtest runs for each origin, in any executor: it is
-handed the log cut at the origin (:meth:`EventLog.until`), so nothing after the origin can
-reach the fit, the start levels or the climatology. Its randomness comes from the master
+:class:`OriginTask` is what a backtest runs for each origin, in any executor
+(sim/forecast/backtest.py, ``forecast_origin``): it holds the log cut at the origin
+(:meth:`EventLog.until`), so nothing after the origin can reach the fit, the start levels
+or the climatology. ``recsim forecast`` uses :func:`calibrate_at` and :func:`simulate_from`
+on the whole log. Its randomness comes from the master
 seed and the origin's month alone (:func:`origin_seeds`), so an origin's forecast is the
 same whichever other origins run, in whatever order, on whichever executor.
 """
