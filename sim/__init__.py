@@ -6,8 +6,9 @@ The package is layered; a module imports its own layer and those below, never ab
 * :mod:`sim.scenario`: the typed description of a world and its files;
 * :mod:`sim.model`: the Mesa model, its agents, rules and shocks;
 * :mod:`sim.engine`: ensembles of many runs and the executors that run them;
-* :mod:`sim.study` and :mod:`sim.results`: studies over parameters; result tables,
-  directories, comparisons, shock effects and reports;
+* :mod:`sim.study`, :mod:`sim.results`, :mod:`sim.calibrate` and :mod:`sim.forecast`:
+  studies over parameters; result tables, directories, comparisons, shock effects and
+  reports; calibration to an event log; backtests and the forecast as of now;
 * :mod:`sim.analysis`: scenario discovery (PRIM) over experiments and sweeps;
 * :mod:`sim.plots`: figures from result data;
 * :mod:`sim.explore`: the browser explorer (``recsim explore``), a Solara page over the same

@@ -2,7 +2,8 @@
 
 Layers, lowest first (a module may import its own layer and the layers below, never above):
 
-    scenario < model < engine < study, results, calibrate < analysis < plots < explore < cli
+    scenario < model < engine < study, results, calibrate, forecast < analysis < plots < explore
+    < cli
 
 No module may import another that imports it back, directly or through others, at any
 level (function-level and ``TYPE_CHECKING`` imports count: they are cycles all the same).
@@ -31,6 +32,7 @@ LAYERS = {
     "study": 4,
     "results": 4,
     "calibrate": 4,
+    "forecast": 4,
     "analysis": 5,
     "plots": 6,
     "explore": 7,

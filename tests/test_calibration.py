@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers import ring_files, ring_scenario
 
 from sim.calibrate.fit import FitSettings, Prior, fit
 from sim.calibrate.likelihood import Likelihood, observe
@@ -25,20 +26,9 @@ FAST = FitSettings(draws=300, burn=300, block=400, max_steps=3000)
 
 
 def ring(months: int = 240, **extra: object):
-    """Six states in a ring, one recognising from the start, with known parameters that
-    keep them moving up and down (about a hundred moves in 20 years)."""
-    ids = ["A", "B", "C", "D", "E", "F"]
-    states = {s: {"name": s, "level": 3 if s == "A" else 0, "propensity": -0.5,
-                  "security": 1.0} for s in ids}
-    ties = [{"from": a, "to": b} for a, b in zip(ids, ids[1:] + ids[:1], strict=True)]
-    data = {
-        "name": "ring", "start": "2000-01", "months": months,
-        "weights": {"social": TRUTH["weights.social"], "security": 0.5},
-        "thresholds": {"level_1": 2.5, "level_2": TRUTH["thresholds.level_2"],
-                       "level_3": 4.5, "downgrade": 1.0},
-        "states": states, "ties": ties,
-    } | extra
-    return scenario_from_dict(data)
+    """The six-state ring of tests/helpers.py with the parameters of TRUTH."""
+    return ring_scenario(months, social=TRUTH["weights.social"],
+                         level_2=TRUTH["thresholds.level_2"], **extra)
 
 
 def fit_record(scenario, seed: int, offset: float = 0.8, settings: FitSettings = FAST):
@@ -112,16 +102,7 @@ def test_the_world_roster_calibrates_on_a_log_naming_any_of_its_states():
 # ---------------------------------------------------------------- the command
 
 def _ring_files(tmp_path: Path) -> tuple[Path, Path]:
-    scenario = ring(months=120)
-    log = simulate_record(scenario, 5)
-    log_path = tmp_path / "log.csv"
-    log_path.write_text("date,state,level_after\n" + "".join(
-        f"{e.day},{e.state},{e.level}\n" for e in log.events))
-    file = tmp_path / "ring.toml"
-    from sim.results.files import scenario_toml
-
-    file.write_text(scenario_toml(scenario))
-    return file, log_path
+    return ring_files(tmp_path, ring(months=120), seed=5)
 
 
 def _calibrate(file: Path, log: Path, out: Path, *extra: str):

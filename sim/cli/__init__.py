@@ -14,11 +14,13 @@ import sys
 import click
 
 from .. import __version__
+from .backtest import backtest
 from .batch import batch
 from .calibrate import calibrate
 from .discover import discover
 from .explore import explore
 from .explore_space import explore_space
+from .forecast import forecast
 from .levels import levels
 from .params import outcomes, params
 from .plot import plot
@@ -60,6 +62,8 @@ cli.add_command(calibrate)
 cli.add_command(discover)
 cli.add_command(explore_space)
 cli.add_command(explore)
+cli.add_command(backtest)
+cli.add_command(forecast)
 
 
 # click >= 8.2 raises this for a bare `recsim`; its message is the whole help text.

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from ..scenario.eventlog import EventLog
     from ..scenario.schema import Scenario
 
-__all__ = ["calibrate"]
+__all__ = ["calibrate", "parse_priors", "read_log"]
 
 
 def parse_priors(texts: tuple[str, ...], scenario: Scenario) -> list[Prior]:
@@ -53,7 +53,7 @@ def parse_priors(texts: tuple[str, ...], scenario: Scenario) -> list[Prior]:
     return [Prior(path, values[path], sd) for path, sd in wanted.items()]
 
 
-def _read_log(scenario: Scenario, events: Path | None) -> tuple[EventLog, str]:
+def read_log(scenario: Scenario, events: Path | None) -> tuple[EventLog, str]:
     from ..scenario.eventlog import EventLogError, read_event_log
     from ..scenario.roster import roster_of
 
@@ -113,7 +113,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
         span = parse_window(window)
     except WindowError as exc:
         fail(f"--window {exc}")
-    log, log_path = _read_log(spec, events)
+    log, log_path = read_log(spec, events)
     priors = parse_priors(params, spec)
     try:
         record = observe(spec, log, span)
@@ -155,16 +155,10 @@ def _notes(scenario: Scenario, record: Any, log: EventLog) -> list[str]:
 def _fit(likelihood: Any, priors: list[Prior], *, seed: int, draws: int, max_steps: int,
          quiet: bool) -> Any:
     from ..calibrate.fit import FitSettings, fit
-    from .common import progress_bar
+    from .common import step_progress
 
     settings = FitSettings(draws=draws, max_steps=max_steps)
-    with progress_bar(max_steps, quiet=quiet, unit="step", desc="sampling") as advance:
-        done = [0]
-
-        def progress(steps: int, _limit: int) -> None:
-            advance(steps - done[0])
-            done[0] = steps
-
+    with step_progress(max_steps, quiet=quiet) as progress:
         return fit(likelihood, priors, seed=seed, settings=settings, progress=progress)
 
 

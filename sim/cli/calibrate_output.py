@@ -32,7 +32,7 @@ from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import fail, fail_if_taken
 
-__all__ = ["calibrated_toml", "write_calibration"]
+__all__ = ["calibrated_toml", "environment_record", "inputs_record", "write_calibration"]
 
 
 def calibrated_toml(scenario: Scenario, source: Path, target: Path, fit: Fit,
@@ -53,6 +53,29 @@ def calibrated_toml(scenario: Scenario, source: Path, target: Path, fit: Fit,
               "# its parameters from one row of posterior.parquet; with --no-uncertainty a\n"
               "# run uses the posterior means below.\n")
     return header + tomli_w.dumps(data)
+
+
+def inputs_record(scenario: Scenario, source: Path, log_path: str) -> dict[str, Any]:
+    """A manifest's inputs when a scenario meets an event log: both files, pinned by hash."""
+    return {
+        "scenario": scenario.name,
+        "scenario_file": str(source),
+        "input_sha256": file_sha256(source),
+        "scenario_sha256": scenario_hash(scenario),
+        "events": log_path,
+        "events_sha256": file_sha256(log_path),
+    }
+
+
+def environment_record(started: float) -> dict[str, Any]:
+    """A manifest's closing keys: versions, commit, wall time, UTC time, command line."""
+    return {
+        "versions": package_versions() | {"recsim": __version__},
+        "git_commit": git_commit(),
+        "wall_time_s": round(time.perf_counter() - started, 3),
+        "utc_time": utc_stamp(),
+        "command": command_line(),
+    }
 
 
 def _png(figure: Any) -> bytes:
@@ -83,12 +106,7 @@ def write_calibration(target: Path, *, scenario: Scenario, source: Path, log_pat
     map_loglik = float(likelihood(fit.map_point))
     manifest = {
         "kind": "calibration",
-        "scenario": scenario.name,
-        "scenario_file": str(source),
-        "input_sha256": file_sha256(source),
-        "scenario_sha256": scenario_hash(scenario),
-        "events": log_path,
-        "events_sha256": file_sha256(log_path),
+        **inputs_record(scenario, source, log_path),
         "window": window,
         "params": list(fit.paths),
         "priors": {p.path: {"mean": p.mean, "sd": p.sd} for p in fit.priors},
@@ -109,11 +127,7 @@ def write_calibration(target: Path, *, scenario: Scenario, source: Path, log_pat
             "sampler": "emcee EnsembleSampler, DEMove 0.8 + DESnookerMove 0.2",
         },
         "notes": notes,
-        "versions": package_versions() | {"recsim": __version__},
-        "git_commit": git_commit(),
-        "wall_time_s": round(time.perf_counter() - started, 3),
-        "utc_time": utc_stamp(),
-        "command": command_line(),
+        **environment_record(started),
     }
     report = calibration_report(manifest, table, shrink, images, by_state, notes)
     moves = pd.concat([by_state.assign(group="state"), by_year.assign(group="year")],

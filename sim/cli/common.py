@@ -19,6 +19,7 @@ import click
 from ..results.files import is_taken
 
 if TYPE_CHECKING:
+    from ..engine.executors import Executor
     from ..scenario.schema import Scenario
 
 __all__ = [
@@ -28,9 +29,11 @@ __all__ = [
     "fail",
     "fail_if_taken",
     "load_or_fail",
+    "open_executor",
     "point_estimates",
     "progress_bar",
     "seed_option",
+    "step_progress",
     "uncertainty_option",
 ]
 
@@ -115,6 +118,38 @@ def progress_bar(total: int, *, quiet: bool, unit: str = "run",
     with tqdm(total=total, unit=unit, unit_scale=True, desc=desc, file=sys.stderr,
               disable=disable, dynamic_ncols=True, initial=initial) as bar:
         yield bar.update
+
+
+@contextmanager
+def step_progress(limit: int, *, quiet: bool,
+                  desc: str = "sampling") -> Iterator[Callable[[int, int], None]]:
+    """A bar for a sampler that reports ``(steps done, step limit)`` (sim/calibrate/fit.py)."""
+    with progress_bar(limit, quiet=quiet, unit="step", desc=desc) as advance:
+        done = [0]
+
+        def progress(steps: int, _limit: int) -> None:
+            advance(steps - done[0])
+            done[0] = steps
+
+        yield progress
+
+
+@contextmanager
+def open_executor(workers: int, dask: str | None) -> Iterator[Executor]:
+    """Worker processes (serial for one), or a Dask cluster at ``dask`` ('local' for one on
+    this machine); a cluster that cannot be reached stops the command in one line."""
+    from ..engine.dask_cluster import DaskExecutor
+    from ..engine.executors import make_executor
+
+    if dask is None:
+        yield make_executor(workers)
+        return
+    try:
+        executor = DaskExecutor(dask, workers=workers)
+    except (ImportError, ConnectionError) as exc:
+        fail(f"--dask: {exc}")
+    with executor:
+        yield executor
 
 
 def fail_if_taken(target: Path) -> None:

@@ -100,12 +100,12 @@ def _run(spec: Scenario, source: Path, ranges: list[Range], chosen: tuple[Outcom
     from ..engine.ensemble import CHUNK_SIZE, run_ensemble
     from ..results.files import atomic_directory, scenario_toml, write_json, write_parquet
     from ..study.space import experiments_table, latin_hypercube
+    from .common import open_executor
     from .saving import manifest
-    from .study import executor_for
 
     values = latin_hypercube(ranges, samples, seed)
     chunks = -(-samples // CHUNK_SIZE)
-    with executor_for(min(workers, chunks), dask) as executor, \
+    with open_executor(min(workers, chunks), dask) as executor, \
             progress_bar(samples, quiet=quiet, desc=spec.name) as advance:
         result = run_ensemble(spec, samples, seed, executor=executor, progress=advance,
                               values=values)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -72,11 +73,14 @@ def uncertainty_record(scenario: Scenario) -> dict[str, Any] | None:
 
 def write_run_data(directory: Path, scenario: Scenario, source: Path,
                    result: EnsembleResult, *, seed: int, started: float,
-                   counterfactual: EnsembleResult | None = None) -> None:
+                   counterfactual: EnsembleResult | None = None,
+                   extra_files: Callable[[Path], None] | None = None,
+                   extra_manifest: Mapping[str, Any] | None = None) -> None:
     """The tables, the resolved scenario and the manifest (last) into ``directory``.
 
     ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
-    columns of summary.csv and shock_effects.csv.
+    columns of summary.csv and shock_effects.csv. A command that writes more (``recsim
+    forecast``) adds its files with ``extra_files(directory)`` and its keys to the manifest.
     """
     (directory / "scenario.toml").write_text(scenario_toml(scenario))
     write_csv(summary_table(result, scenario, counterfactual), directory / "summary.csv")
@@ -85,19 +89,25 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
     write_csv(shocks_table(result, scenario), directory / "shocks.csv")
     if counterfactual is not None:
         write_csv(effect_curve(result, counterfactual, scenario), directory / EFFECTS_FILE)
+    if extra_files is not None:
+        extra_files(directory)
     info = manifest(scenario, source, seed=seed, runs=result.runs,
-                    wall_time=time.perf_counter() - started)
+                    wall_time=time.perf_counter() - started) | dict(extra_manifest or {})
     write_json(info, directory / "manifest.json")
 
 
 def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleResult, *,
              seed: int, started: float, renderer: Renderer,
-             counterfactual: EnsembleResult | None = None) -> Path:
-    """Write a complete results directory atomically; return its path."""
+             counterfactual: EnsembleResult | None = None,
+             extra_files: Callable[[Path], None] | None = None,
+             extra_manifest: Mapping[str, Any] | None = None) -> Path:
+    """Write a complete results directory atomically; return its path (``extra_files`` and
+    ``extra_manifest`` as in :func:`write_run_data`)."""
     try:
         with atomic_directory(target) as temp:
             write_run_data(temp, scenario, source, result, seed=seed, started=started,
-                           counterfactual=counterfactual)
+                           counterfactual=counterfactual, extra_files=extra_files,
+                           extra_manifest=extra_manifest)
             # figures and report.html are drawn from the files just written, as `recsim plot`
             write_run_outputs(read_run_dir(temp), renderer=renderer)
     except OSError as exc:

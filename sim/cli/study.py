@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,19 +11,18 @@ import click
 
 from ..results.files import is_taken, utc_stamp
 from ..study.names import DEFAULT_OUTCOMES
-from .common import fail, progress_bar, seed_option
+from .common import fail, open_executor, progress_bar, seed_option
 
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from ..engine.executors import Executor
     from ..scenario.schema import Scenario
     from ..study.design import Range
     from ..study.measures import Outcome, Tally
     from ..study.sweep import StudyPlan
 
-__all__ = ["Study", "choose_outcomes", "executor_for", "outcome_file_name", "parse_ranges",
+__all__ = ["Study", "choose_outcomes", "outcome_file_name", "parse_ranges",
            "study_options"]
 
 
@@ -105,23 +103,6 @@ def default_directory(scenario: Scenario, kind: str, seed: int) -> Path:
     return Path("results") / scenario.name / f"{utc_stamp()}-{kind}-s{seed}"
 
 
-@contextlib.contextmanager
-def executor_for(workers: int, dask: str | None) -> Iterator[Executor]:
-    """Local workers, or a Dask cluster (released afterwards); a bad address is one line."""
-    from ..engine.dask_cluster import DaskExecutor
-    from ..engine.executors import make_executor
-
-    if dask is None:
-        yield make_executor(workers)
-        return
-    try:
-        executor = DaskExecutor(dask, workers=workers)
-    except (ImportError, ConnectionError) as exc:
-        fail(f"--dask: {exc}")
-    with executor:
-        yield executor
-
-
 class Study:
     """One study command's run: directory, checkpoints, executor, progress, publishing."""
 
@@ -163,7 +144,7 @@ class Study:
         from ..study.sweep import run_study
 
         plan = self.plan
-        with self._executor(workers, dask) as executor:
+        with open_executor(workers, dask) as executor:
             if not self.resuming:
                 self.store.create()
             total = plan.points * plan.runs
@@ -187,10 +168,6 @@ class Study:
                            f"{self.directory} to finish", err=True)
                 raise
         return tally
-
-    def _executor(self, workers: int, dask: str | None
-                  ) -> contextlib.AbstractContextManager[Executor]:
-        return executor_for(workers, dask)
 
     def publish(self, tables: dict[str, pd.DataFrame], figures: dict[str, Figure],
                 extra: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .html import escape, figure, manifest_rows, page, table
+from .html import escape, figure, page, provenance, table
 
 __all__ = ["CAPTIONS", "calibration_report", "verdict"]
 
@@ -86,10 +86,5 @@ def calibration_report(manifest: Mapping[str, Any], calibration: pd.DataFrame,
         "Recorded down": rec["observed_down"],
         "Expected down": f"{rec['expected_down']:.2f}",
     } for rec in by_state.to_dict("records")], ("State",)))
-    if notes:
-        body.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
-                    + "</ul>")
-    body.append("<h2>Reproducibility</h2>")
-    body.append(f"<p><code>{escape(manifest.get('command', ''))}</code></p>")
-    body.append(table(manifest_rows(dict(manifest)), ("Key", "Value")))
+    body += provenance(manifest, notes)
     return page(title, "\n".join(body))

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import base64
 import html
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["escape", "figure", "manifest_rows", "page", "table"]
+__all__ = ["escape", "figure", "manifest_rows", "page", "provenance", "table"]
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -74,3 +75,15 @@ def manifest_rows(manifest: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         rows.append({"Key": key, "Value": value})
     return rows
+
+
+def provenance(manifest: Mapping[str, Any], notes: Sequence[str] = ()) -> list[str]:
+    """A report's closing sections: its notes (if any), the command and the manifest."""
+    parts = []
+    if notes:
+        parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(n)}</li>" for n in notes)
+                     + "</ul>")
+    parts += ["<h2>Reproducibility</h2>",
+              f"<p><code>{escape(manifest.get('command', ''))}</code></p>",
+              table(manifest_rows(dict(manifest)), ("Key", "Value"))]
+    return parts
