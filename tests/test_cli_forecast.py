@@ -11,6 +11,8 @@ from click.testing import CliRunner
 from helpers import ring_files, ring_scenario
 
 from sim.cli import cli
+from sim.results.html import escape
+from sim.results.selection import percent
 
 FIT = ["--param", "weights.social", "--param", "thresholds.level_2", "--max-steps", "600"]
 
@@ -134,6 +136,14 @@ def test_forecast_writes_a_run_directory_and_its_table(ring, tmp_path):
     last = pd.read_csv(log)["date"].max()[:7]
     assert manifest["kind"] == "forecast" and manifest["forecast"]["as_of"] == last
     assert manifest["start"] == last and manifest["months"] == 12
+    # the report shows the forecast with its intervals, 12 months on (24 is past the horizon)
+    report = (out / "report.html").read_text()
+    assert "<h2>Forecast</h2>" in report and "Up a rung, 12 months" in report
+    assert "Up a rung, 24 months" not in report
+    first = table.loc[below].iloc[0]
+    cell = (f"{percent(first['p_up_12'])} ({percent(first['p_up_12_low'])}"
+            f"–{percent(first['p_up_12_high'])})")
+    assert escape(cell) in report
 
 
 def test_an_appended_event_moves_the_forecast_on(ring, tmp_path):

@@ -43,6 +43,7 @@ _CURVE = ("month", "date", "de_jure_mean", "de_jure_q05", "de_jure_q95", "de_fac
           "de_facto_q05", "de_facto_q95")
 _RUNS = ("run", "state", "final_level", "first_month_level_3")
 _SHOCKS = ("run", "month", "shock")
+FORECAST_FILE = "forecast.csv"  # written by `recsim forecast` beside a run's files
 _MANIFEST = ("scenario", "seed", "runs")
 
 
@@ -64,6 +65,8 @@ class RunData:
     shocks: pd.DataFrame | None  # run, month, shock; None when the scenario had no shocks
     # shock_effects.csv: the shocks' effect, month by month; None without a counterfactual
     effects: pd.DataFrame | None = None
+    # forecast.csv of `recsim forecast`: chances within 6, 12 and 24 months with intervals
+    forecast: pd.DataFrame | None = None
 
     @property
     def name(self) -> str:
@@ -162,8 +165,11 @@ def read_run_dir(path: str | Path) -> RunData:
             raise ResultsDirError(f"{path / 'summary.csv'}: missing column(s) "
                                   f"{', '.join(absent)} (the shocks' effects, as "
                                   f"{EFFECTS_FILE} has them)")
+    forecast = None
+    if (path / FORECAST_FILE).is_file():
+        forecast = _read(path / FORECAST_FILE, _csv, ("state", "start_level"))
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
-                   curve, runs, shocks, effects)
+                   curve, runs, shocks, effects, forecast)
 
 
 def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,

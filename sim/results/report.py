@@ -109,6 +109,57 @@ def _shock_rows(data: RunData) -> list[dict[str, Any]]:
     return rows
 
 
+# the table's columns; forecast.csv also has 6 months and steps down within 6 and 24
+_FORECAST_CELLS = (("up", 12), ("up", 24), ("de_jure", 12), ("de_jure", 24), ("down", 12))
+_FORECAST_TARGETS = {"up": "Up a rung", "de_jure": "De jure", "down": "Steps down"}
+
+
+def _with_interval(rec: Mapping[str, Any], name: str) -> str:
+    """'4% (<1%–19%)' from columns ``name``, ``name_low`` and ``name_high``."""
+    if pd.isna(rec.get(name, float("nan"))):
+        return "–"
+    return f"{_pct(rec[name])} ({_pct(rec[f'{name}_low'])}–{_pct(rec[f'{name}_high'])})"
+
+
+def _forecast_rows(data: RunData) -> list[dict[str, Any]]:
+    assert data.forecast is not None
+    names = dict(zip(data.summary["state"].astype(str), data.summary["name"], strict=True))
+    shown = featured_states(data.summary, data.scenario, most=_TABLE_ROWS)
+    by_state = data.forecast.set_index(data.forecast["state"].astype(str))
+    cells = _forecast_cells(data.forecast)
+    rows = []
+    for state in (s for s in shown if s in by_state.index):
+        rec = by_state.loc[state].to_dict()
+        row = {"State": f"{names.get(state, state)} ({state})",
+               "Now": LEVEL_NAMES[int(rec["start_level"])]}
+        for target, months in cells:
+            row[f"{_FORECAST_TARGETS[target]}, {months} months"] = _with_interval(
+                rec, f"p_{target}_{months}")
+        rows.append(row)
+    return rows
+
+
+def _forecast_cells(forecast: pd.DataFrame) -> list[tuple[str, int]]:
+    """The table's (target, months) columns that the forecast has within its horizon."""
+    return [(target, months) for target, months in _FORECAST_CELLS
+            if f"p_{target}_{months}" in forecast.columns
+            and forecast[f"p_{target}_{months}"].notna().any()]
+
+
+def _forecast_section(data: RunData, h: str) -> list[str]:
+    if data.forecast is None or not _forecast_cells(data.forecast):
+        return []
+    months = sorted({m for _, m in _forecast_cells(data.forecast)})
+    within = " and ".join(str(m) for m in months)
+    return [f"<{h}>Forecast</{h}>",
+            f'<p class="muted">Chance of each event within {within} months of the log\'s '
+            "latest month, with its 90% interval over the posterior of the parameters; "
+            "for a state at de facto, moving up a rung is de jure recognition. "
+            "forecast.csv also has 6 months. \u2013: beyond the horizon, or the event cannot "
+            "happen from where the state stands.</p>",
+            html_table(_forecast_rows(data), ("State", "Now"))]
+
+
 def _horizon(data: RunData) -> str:
     scenario = data.scenario
     end = add_months(scenario.start_date, scenario.months)
@@ -122,7 +173,8 @@ def _run_section(data: RunData, images: Mapping[str, bytes], *, level: int,
     parts = [f'<p class="lead">{escape(scenario.description or "(no description)")}</p>',
              f'<p class="muted">{escape(data.n_runs)} runs, seed '
              f'{escape(data.manifest.get("seed"))}, {escape(_horizon(data))}. '
-             f"Source: {escape(scenario.source or 'not given')}</p>"]
+             f"Source: {escape(scenario.source or 'not given')}</p>",
+             *_forecast_section(data, h)]
     for name in ("cascade", "shocks", "timing", "order", "map"):
         if name in images:
             parts.append(html_figure(name, images[name]))
