@@ -216,6 +216,10 @@ BREAKAGES = {
     "curve.csv": lambda d: (d / "curve.csv").write_text("month,date\n0,2025-07\n"),
     "shocks.csv": lambda d: _shocks(d, "run,month,shock\n0,999,late\n"),
     "runs.parquet columns": lambda d: pd.DataFrame({"run": [0]}).to_parquet(d / "runs.parquet"),
+    "forecast.csv chance": lambda d: (d / "forecast.csv").write_text(
+        "state,start_level,p_up_12\nAAA,2,often\n"),
+    "forecast.csv level": lambda d: (d / "forecast.csv").write_text(
+        "state,start_level,p_up_12\nAAA,4,0.5\n"),
 }
 
 
