@@ -168,3 +168,33 @@ def test_bad_calibrate_input_is_one_line_and_writes_nothing(tmp_path, args, mess
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+class _InterruptedLikelihood:
+    """A standard normal log-density in one parameter that presses Ctrl-C at its 40th call
+    (inside the sampler, as a user's Ctrl-C mostly lands)."""
+
+    paths = ("a",)
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, theta: np.ndarray) -> np.ndarray:
+        import os
+        import signal
+
+        self.calls += 1
+        if self.calls == 40:
+            os.kill(os.getpid(), signal.SIGINT)
+        return -0.5 * np.sum(np.atleast_2d(theta) ** 2, axis=1)
+
+
+def test_ctrl_c_while_sampling_stops_quietly_and_restores_the_handler(capsys):
+    import signal
+
+    likelihood = _InterruptedLikelihood()
+    with pytest.raises(KeyboardInterrupt):
+        fit(likelihood, [Prior("a", 0.0, 1.0)], seed=1, settings=FAST)
+    assert 40 <= likelihood.calls < 45  # stopped at the end of that sampler step
+    assert capsys.readouterr().out == ""  # emcee's wrapper printed no traceback
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

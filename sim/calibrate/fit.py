@@ -11,8 +11,11 @@ draws asked for, or a step limit is reached.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,6 +109,29 @@ def _rhat_ess(chains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.atleast_1d(rhat), np.atleast_1d(ess)
 
 
+@contextlib.contextmanager
+def _interrupt_between_steps() -> Iterator[Callable[[], None]]:
+    """Ctrl-C while sampling stops at the end of the sampler's step. Raised inside the
+    likelihood instead, it would pass through emcee's wrapper, which prints a traceback to
+    standard output first. Only the main thread can handle signals; elsewhere, and where
+    SIGINT is not Python's default handler (ignored, say), nothing changes."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield lambda: None
+        return
+    pending: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
+
+    def check() -> None:
+        if pending:
+            raise KeyboardInterrupt
+
+    try:
+        yield check
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def fit(likelihood: Likelihood, priors: Sequence[Prior], *, seed: int,
         settings: FitSettings = FitSettings(),
         progress: Callable[[int, int], None] | None = None) -> Fit:
@@ -144,20 +170,23 @@ def fit(likelihood: Likelihood, priors: Sequence[Prior], *, seed: int,
     steps, converged = 0, False
     burn = min(settings.burn, settings.max_steps // 4)
     rhat = ess = np.full(k, np.nan)
-    while steps < settings.max_steps:
-        block = min(settings.block if steps else burn + settings.block,
-                    settings.max_steps - steps)
-        state = sampler.run_mcmc(state, block, progress=False)
-        steps += block
-        if progress is not None:
-            progress(steps, settings.max_steps)
-        chains = sampler.get_chain()[burn:].transpose(1, 0, 2)
-        thin = max(1, chains.shape[1] // 2000)  # diagnostics on at most 2,000 steps a walker
-        rhat, ess = _rhat_ess(chains[:, ::thin])
-        ess = ess * thin
-        if np.all(rhat < settings.rhat_target) and np.all(ess >= settings.draws):
-            converged = True
-            break
+    with _interrupt_between_steps() as check_interrupt:
+        while steps < settings.max_steps:
+            block = min(settings.block if steps else burn + settings.block,
+                        settings.max_steps - steps)
+            for current in sampler.sample(state, iterations=block):  # as run_mcmc does
+                check_interrupt()
+                state = current
+            steps += block
+            if progress is not None:
+                progress(steps, settings.max_steps)
+            chains = sampler.get_chain()[burn:].transpose(1, 0, 2)
+            thin = max(1, chains.shape[1] // 2000)  # diagnostics on at most 2,000 steps
+            rhat, ess = _rhat_ess(chains[:, ::thin])
+            ess = ess * thin
+            if np.all(rhat < settings.rhat_target) and np.all(ess >= settings.draws):
+                converged = True
+                break
     chains = sampler.get_chain()[burn:].transpose(1, 0, 2)
     flat = chains.reshape(-1, k)
     keep = np.linspace(0, len(flat) - 1, settings.draws).round().astype(int)
