@@ -86,7 +86,7 @@ def default_paths(scenario: Scenario) -> list[str]:
     """Every weight and every threshold (the downgrade one only if states may step down)."""
     paths = [f"weights.{name}" for name in type(scenario.weights).model_fields]
     paths += [f"thresholds.{name}" for name in ("level_1", "level_2", "level_3")]
-    if scenario.model.allows_downgrades:
+    if scenario.model.reversible:
         paths.append("thresholds.downgrade")
     return paths
 

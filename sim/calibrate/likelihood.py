@@ -142,7 +142,7 @@ class Likelihood:
         roster = roster_of(scenario)
         self.record = record
         self.paths = tuple(paths)
-        self.reversible = scenario.model.allows_downgrades
+        self.reversible = scenario.model.reversible
         for path in self.paths:
             head, *rest = path.split(".")
             if not ((head in ("weights", "thresholds") and len(rest) == 1) or

@@ -96,7 +96,7 @@ class ReferenceDynamics:
             influence=influence,
             threshold_rung=np.stack(np.broadcast_arrays(*rungs)),
             threshold_down=get("thresholds.downgrade", t.downgrade),
-            reversible=scenario.model.allows_downgrades,
+            reversible=scenario.model.reversible,
             months=scenario.months,
         )
 

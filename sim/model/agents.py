@@ -39,7 +39,7 @@ class StateAgent(mesa.Agent):
         self.social_weight = parameters.social
         self.threshold_up = parameters.threshold_up  # (4, 1 or R), by current level
         self.threshold_down = parameters.threshold_down
-        self.reversible = model.scenario.model.allows_downgrades
+        self.reversible = model.scenario.model.reversible
         self.next_level = self.level.copy()
         self.p_up = np.zeros(model.replicates)
         self.p_down = np.zeros(model.replicates)

@@ -75,11 +75,6 @@ class ModelSpec(_Frozen):
             return data | {"reversible": data.get("rule", "logit") == "logit"}
         return data
 
-    @property
-    def allows_downgrades(self) -> bool:
-        """Whether states may step down (``reversible``)."""
-        return self.reversible
-
 
 class StateSpec(_Frozen):
     """One actor: where it stands at the start and what pulls or pushes it."""
