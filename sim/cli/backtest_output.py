@@ -15,9 +15,9 @@ from ..forecast.posterior import PER_DRAW
 from ..forecast.report import backtest_report
 from ..forecast.scores import RESAMPLES
 from ..plots.backtest import reliability_figure, timeline_figure
-from ..results.files import atomic_directory, write_csv, write_json
+from ..results.files import write_csv, write_json
 from .calibrate_output import environment_record, inputs_record
-from .common import fail, fail_if_taken
+from .common import results_directory
 from .forecasting import Inputs
 from .render import encode
 
@@ -71,15 +71,11 @@ def write_backtest(target: Path, *, inputs: Inputs, source: Path,
         **environment_record(started),
     }
     report = backtest_report(manifest, scores, origins, images, notes)
-    try:
-        with atomic_directory(target) as temp:
-            write_csv(table, temp / "backtest.csv")
-            write_csv(scores, temp / "scores.csv")
-            write_csv(origins, temp / "origins.csv")
-            for image, png in images.items():
-                (temp / f"{image}.png").write_bytes(png)
-            (temp / "report.html").write_text(report, encoding="utf-8")
-            write_json(manifest, temp / "manifest.json")
-    except OSError as exc:
-        fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+    with results_directory(target) as temp:
+        write_csv(table, temp / "backtest.csv")
+        write_csv(scores, temp / "scores.csv")
+        write_csv(origins, temp / "origins.csv")
+        for image, png in images.items():
+            (temp / f"{image}.png").write_bytes(png)
+        (temp / "report.html").write_text(report, encoding="utf-8")
+        write_json(manifest, temp / "manifest.json")

@@ -18,7 +18,6 @@ from ..calibrate.fit import Fit
 from ..calibrate.likelihood import Likelihood
 from ..results.calibration_report import calibration_report
 from ..results.files import (
-    atomic_directory,
     command_line,
     file_sha256,
     git_commit,
@@ -30,7 +29,7 @@ from ..results.files import (
 )
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
-from .common import fail, fail_if_taken
+from .common import results_directory
 
 __all__ = ["calibrated_toml", "environment_record", "inputs_record", "write_calibration"]
 
@@ -132,17 +131,13 @@ def write_calibration(target: Path, *, scenario: Scenario, source: Path, log_pat
     report = calibration_report(manifest, table, shrink, images, by_state, notes)
     moves = pd.concat([by_state.assign(group="state"), by_year.assign(group="year")],
                       ignore_index=True)
-    try:
-        with atomic_directory(target) as temp:
-            write_parquet(draws, temp / "posterior.parquet")
-            write_csv(table, temp / "calibration.csv")
-            write_csv(moves, temp / "moves.csv")
-            (temp / "calibrated.toml").write_text(
-                calibrated_toml(scenario, source, target, fit, window, log_path))
-            for name, png in images.items():
-                (temp / f"{name}.png").write_bytes(png)
-            (temp / "report.html").write_text(report, encoding="utf-8")
-            write_json(manifest, temp / "manifest.json")
-    except OSError as exc:
-        fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+    with results_directory(target) as temp:
+        write_parquet(draws, temp / "posterior.parquet")
+        write_csv(table, temp / "calibration.csv")
+        write_csv(moves, temp / "moves.csv")
+        (temp / "calibrated.toml").write_text(
+            calibrated_toml(scenario, source, target, fit, window, log_path))
+        for name, png in images.items():
+            (temp / f"{name}.png").write_bytes(png)
+        (temp / "report.html").write_text(report, encoding="utf-8")
+        write_json(manifest, temp / "manifest.json")

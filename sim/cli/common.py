@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from ..results.files import is_taken
+from ..results.files import atomic_directory, is_taken
 
 if TYPE_CHECKING:
     from ..engine.executors import Executor
@@ -32,6 +32,7 @@ __all__ = [
     "open_executor",
     "point_estimates",
     "progress_bar",
+    "results_directory",
     "seed_option",
     "step_progress",
     "uncertainty_option",
@@ -157,6 +158,19 @@ def fail_if_taken(target: Path) -> None:
     if is_taken(target):
         fail(f"{target}: results directory already exists and is not empty; "
              "choose another --out")
+
+
+@contextmanager
+def results_directory(target: Path) -> Iterator[Path]:
+    """The temporary directory that becomes ``target`` when the block ends
+    (:func:`sim.results.files.atomic_directory`); a failure to write is one line, and
+    nothing is left behind."""
+    try:
+        with atomic_directory(target) as temp:
+            yield temp
+    except OSError as exc:
+        fail_if_taken(target)
+        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
 
 
 def check_out_dir(target: Path) -> None:

@@ -11,10 +11,10 @@ import click
 from .common import (
     check_out_dir,
     fail,
-    fail_if_taken,
     load_or_fail,
     point_estimates,
     progress_bar,
+    results_directory,
     seed_option,
     uncertainty_option,
 )
@@ -98,7 +98,7 @@ def _run(spec: Scenario, source: Path, ranges: list[Range], chosen: tuple[Outcom
     """Simulate the design and write the directory atomically."""
     from .. import __version__
     from ..engine.ensemble import CHUNK_SIZE, run_ensemble
-    from ..results.files import atomic_directory, scenario_toml, write_json, write_parquet
+    from ..results.files import scenario_toml, write_json, write_parquet
     from ..study.space import experiments_table, latin_hypercube
     from .common import open_executor
     from .saving import manifest
@@ -117,11 +117,7 @@ def _run(spec: Scenario, source: Path, ranges: list[Range], chosen: tuple[Outcom
              "design": "Latin hypercube (scipy.stats.qmc), one run per vector",
              "outcomes": [o.name for o in chosen], "samples": samples,
              "recsim": __version__}
-    try:
-        with atomic_directory(target) as temp:
-            write_parquet(table, temp / "experiments.parquet")
-            (temp / "scenario.toml").write_text(scenario_toml(spec))
-            write_json(info, temp / "manifest.json")
-    except OSError as exc:
-        fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+    with results_directory(target) as temp:
+        write_parquet(table, temp / "experiments.parquet")
+        (temp / "scenario.toml").write_text(scenario_toml(spec))
+        write_json(info, temp / "manifest.json")

@@ -12,7 +12,6 @@ from ..engine.ensemble import CHUNK_SIZE, EnsembleResult
 from ..results.directory import read_run_dir
 from ..results.effects import EFFECTS_FILE, counterfactual_key, effect_curve
 from ..results.files import (
-    atomic_directory,
     command_line,
     file_sha256,
     git_commit,
@@ -27,7 +26,7 @@ from ..results.tables import curve_table, runs_table, shocks_table, summary_tabl
 from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
-from .common import fail, fail_if_taken
+from .common import results_directory
 from .drawing import Renderer, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
@@ -103,14 +102,10 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
              extra_manifest: Mapping[str, Any] | None = None) -> Path:
     """Write a complete results directory atomically; return its path (``extra_files`` and
     ``extra_manifest`` as in :func:`write_run_data`)."""
-    try:
-        with atomic_directory(target) as temp:
-            write_run_data(temp, scenario, source, result, seed=seed, started=started,
-                           counterfactual=counterfactual, extra_files=extra_files,
-                           extra_manifest=extra_manifest)
-            # figures and report.html are drawn from the files just written, as `recsim plot`
-            write_run_outputs(read_run_dir(temp), renderer=renderer)
-    except OSError as exc:
-        fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+    with results_directory(target) as temp:
+        write_run_data(temp, scenario, source, result, seed=seed, started=started,
+                       counterfactual=counterfactual, extra_files=extra_files,
+                       extra_manifest=extra_manifest)
+        # figures and report.html are drawn from the files just written, as `recsim plot`
+        write_run_outputs(read_run_dir(temp), renderer=renderer)
     return target
