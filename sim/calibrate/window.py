@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from ..scenario.calendar import add_months, months_between, parse_month
+from ..scenario.calendar import months_between, parse_month
 from ..scenario.loading import scenario_from_dict
 from ..scenario.schema import Scenario
-from ..scenario.shocks import shock_month
+from ..scenario.shocks import shock_date
 
 __all__ = ["Window", "WindowError", "parse_window", "window_scenario"]
 
@@ -55,19 +54,13 @@ def parse_window(text: str) -> Window:
     return window
 
 
-def _absolute(shock: Any, origin: date) -> date | None:
-    """The calendar month a fixed shock fires in (None for a hazard shock)."""
-    month = shock_month(shock, origin)
-    return None if month is None else add_months(origin, month)
-
-
 def window_scenario(scenario: Scenario, window: Window) -> tuple[Scenario, list[str]]:
     """The scenario re-based on ``window``, and the names of the hazard shocks left out."""
     data = scenario.model_dump(by_alias=True, exclude_none=True)
     history, shocks, dropped = [], [], []
     for table in ("history", "shocks"):
         for raw, shock in zip(data.get(table, []), getattr(scenario, table), strict=True):
-            when = _absolute(shock, scenario.start_date)
+            when = shock_date(shock, scenario.start_date)
             if when is None:
                 dropped.append(shock.name)
                 continue

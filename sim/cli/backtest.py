@@ -65,7 +65,7 @@ def backtest(scenario: Path, origins: str, horizon: int, runs: int, seed: int, w
     from ..forecast.origin import BACKTEST_SETTINGS
     from ..forecast.rebase import RebaseError, parse_origins
     from ..forecast.scores import score_table
-    from ..results.files import utc_stamp
+    from ..results.files import default_run_dir
 
     started = time.perf_counter()
     inputs = read_inputs(scenario, events, fit_start, params)
@@ -81,7 +81,7 @@ def backtest(scenario: Path, origins: str, horizon: int, runs: int, seed: int, w
     for task in tasks:
         check_window(inputs, task.origin)
     name = inputs.scenario.name
-    target = out or Path("results") / name / f"{utc_stamp()}-backtest-s{seed}"
+    target = out or default_run_dir(Path("results"), name, seed, "backtest")
     check_out_dir(target)
     if not quiet:
         click.echo(f"{len(tasks)} origins x (a fit of {len(inputs.priors)} parameters, "

@@ -105,7 +105,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
     """
     from ..calibrate.likelihood import Likelihood, LikelihoodError, observe
     from ..calibrate.window import WindowError, parse_window
-    from ..results.files import utc_stamp
+    from ..results.files import default_run_dir
 
     started = time.perf_counter()
     spec = load_or_fail(scenario)
@@ -120,7 +120,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
         likelihood = Likelihood(record, [p.path for p in priors])
     except LikelihoodError as exc:
         fail(str(exc))
-    target = out or Path("results") / spec.name / f"{utc_stamp()}-calibrate-s{seed}"
+    target = out or default_run_dir(Path("results"), spec.name, seed, "calibrate")
     check_out_dir(target)
     notes = _notes(spec, record, log)
     if not quiet:

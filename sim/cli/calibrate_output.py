@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import time
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..results.files import (
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
+from .render import encode
 
 __all__ = ["calibrated_toml", "environment_record", "inputs_record", "write_calibration"]
 
@@ -77,15 +77,6 @@ def environment_record(started: float) -> dict[str, Any]:
     }
 
 
-def _png(figure: Any) -> bytes:
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    plt.close(figure)
-    return buffer.getvalue()
-
-
 def write_calibration(target: Path, *, scenario: Scenario, source: Path, log_path: str,
                       likelihood: Likelihood, fit: Fit, notes: list[str], seed: int,
                       started: float) -> None:
@@ -99,8 +90,9 @@ def write_calibration(target: Path, *, scenario: Scenario, source: Path, log_pat
     by_state, by_year = expected_moves(likelihood, fit.draws, seed=seed)
     shrink = contraction(fit)
     images = {
-        "priors": _png(priors_figure(table, draws, title=scenario.name)),
-        "moves": _png(moves_figure(by_state, by_year, title=scenario.name, window=window)),
+        "priors": encode(priors_figure(table, draws, title=scenario.name), ("png",))["png"],
+        "moves": encode(moves_figure(by_state, by_year, title=scenario.name, window=window),
+                        ("png",))["png"],
     }
     map_loglik = float(likelihood(fit.map_point))
     manifest = {

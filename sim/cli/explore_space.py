@@ -66,7 +66,7 @@ def explore_space(scenario: Path, params: tuple[str, ...], samples: int, seed: i
       recsim discover results/baseline/<UTC time>-explore-s1 --outcome n_de_jure_ca \\
           --where '>= 3'
     """
-    from ..results.files import utc_stamp
+    from ..results.files import default_run_dir
     from ..scenario.params import ParameterError
     from ..study.design import parse_range
     from ..study.space import check_explorable
@@ -85,7 +85,7 @@ def explore_space(scenario: Path, params: tuple[str, ...], samples: int, seed: i
     except ParameterError as exc:
         fail(f"--param: {exc}")
     chosen = choose_outcomes(spec, outcomes or ("all",))
-    target = out or Path("results") / spec.name / f"{utc_stamp()}-explore-s{seed}"
+    target = out or default_run_dir(Path("results"), spec.name, seed, "explore")
     check_out_dir(target)
     _run(spec, scenario, ranges, chosen, target, samples=samples, seed=seed,
          workers=workers, dask=dask, quiet=quiet, started=started)

@@ -61,7 +61,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
           --calibration results/baseline/20250801T120000Z-calibrate-s1
     """
     from ..forecast.origin import origin_seeds
-    from ..results.files import utc_stamp
+    from ..results.files import default_run_dir
 
     started = time.perf_counter()
     inputs = read_inputs(scenario, events, fit_start, params)
@@ -72,7 +72,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
              f"{latest:%Y-%m}")
     months = horizon or inputs.scenario.months
     name = inputs.scenario.name
-    target = out or Path("results") / name / f"{utc_stamp()}-forecast-s{seed}"
+    target = out or default_run_dir(Path("results"), name, seed, "forecast")
     fit_seed, draw_seq, run_seed = origin_seeds(seed, latest)
     if calibration is not None:
         paths, draws, about = _reuse(calibration, inputs, latest)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..results.files import is_taken, utc_stamp
+from ..results.files import default_run_dir, is_taken
 from ..study.names import DEFAULT_OUTCOMES
 from .common import fail, open_executor, progress_bar, seed_option
 
@@ -99,10 +99,6 @@ def outcome_file_name(prefix: str, outcome: Outcome) -> str:
     return f"{prefix}_{outcome.name.replace(':', '-')}.png"
 
 
-def default_directory(scenario: Scenario, kind: str, seed: int) -> Path:
-    return Path("results") / scenario.name / f"{utc_stamp()}-{kind}-s{seed}"
-
-
 class Study:
     """One study command's run: directory, checkpoints, executor, progress, publishing."""
 
@@ -121,7 +117,8 @@ class Study:
         self.source = source
         self.quiet = quiet
         self.started = time.perf_counter()
-        self.directory = resume or out or default_directory(plan.scenario, plan.kind, plan.seed)
+        self.directory = resume or out or default_run_dir(
+            Path("results"), plan.scenario.name, plan.seed, plan.kind)
         self.store = CheckpointStore(self.directory, plan)
         self.resuming = resume is not None
         if self.resuming:

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
 from ..scenario.calendar import add_months, months_between, parse_month
 from ..scenario.eventlog import EventLog
 from ..scenario.loading import scenario_from_dict
 from ..scenario.roster import levels_before_log
 from ..scenario.schema import Scenario
-from ..scenario.shocks import shock_month
+from ..scenario.shocks import shock_date
 
 __all__ = [
     "DEFAULT_FIT_START",
@@ -116,11 +115,6 @@ def start_levels(scenario: Scenario, log: EventLog, month: date) -> dict[str, in
     return log.levels_at(month, levels_before_log(ids, tuple(scenario.states.values())))
 
 
-def _calendar_month(shock: Any, origin: date) -> date | None:
-    month = shock_month(shock, origin)
-    return None if month is None else add_months(origin, month)
-
-
 def origin_scenario(scenario: Scenario, log: EventLog, origin: date, months: int, *,
                     future_shocks: bool) -> tuple[Scenario, list[str]]:
     """``scenario`` started at the end of ``origin`` for ``months`` months, and notes.
@@ -142,7 +136,7 @@ def origin_scenario(scenario: Scenario, log: EventLog, origin: date, months: int
     history, shocks, later = [], [], []
     for table in ("history", "shocks"):
         for raw, shock in zip(data.get(table, []), getattr(scenario, table), strict=True):
-            when = _calendar_month(shock, scenario.start_date)
+            when = shock_date(shock, scenario.start_date)
             if when is None:
                 shocks.append(raw)
             elif when <= origin:

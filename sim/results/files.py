@@ -49,9 +49,10 @@ def utc_stamp(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
-def default_run_dir(root: Path, scenario_name: str, seed: int) -> Path:
-    """``<root>/<scenario>/<UTC timestamp>-s<seed>``."""
-    return root / scenario_name / f"{utc_stamp()}-s{seed}"
+def default_run_dir(root: Path, scenario_name: str, seed: int, kind: str = "") -> Path:
+    """``<root>/<scenario>/<UTC timestamp>-s<seed>``, or ``...-<kind>-s<seed>`` for a kind
+    of study (``sweep``, ``calibrate``, ...)."""
+    return root / scenario_name / f"{utc_stamp()}{f'-{kind}' if kind else ''}-s{seed}"
 
 
 def file_sha256(path: str | Path) -> str:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from .calendar import months_between, parse_month
+from .calendar import add_months, months_between, parse_month
 from .errors import KeyPathError
 from .ladder import FACTORS, TOP
 
@@ -28,6 +28,7 @@ __all__ = [
     "RecognizeShock",
     "Shock",
     "TieShock",
+    "shock_date",
     "shock_month",
     "state_refs",
 ]
@@ -163,6 +164,12 @@ def shock_month(shock: _Timed, start: date) -> int | None:
     if shock.at is None or isinstance(shock.at, int):
         return shock.at
     return months_between(start, parse_month(shock.at))
+
+
+def shock_date(shock: _Timed, start: date) -> date | None:
+    """The calendar month a fixed-time shock fires in; None for a hazard."""
+    month = shock_month(shock, start)
+    return None if month is None else add_months(start, month)
 
 
 def state_refs(shock: _Timed) -> Iterator[tuple[tuple[str | int, ...], str]]:
