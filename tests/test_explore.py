@@ -25,13 +25,13 @@ from explore_server import group_gone, group_members, start_explorer
 
 from sim.cli import cli, main
 from sim.engine.ensemble import run_ensemble
+from sim.engine.uncertainty import drawn_paths, without_uncertainty
 from sim.explore.compute import Request, compute_numbers
 from sim.explore.draft import Draft, Problem, month_value, shock_with_kind, with_value
 from sim.explore.figures import FigurePool, figure_jobs
 from sim.explore.library import library_entries
 from sim.explore.saving import report_file, report_url, save_scenario
 from sim.explore.server import ExploreError, bind, check_installation
-from sim.explore.uncertainty import drawn_paths, draws_of, point_estimates
 from sim.explore.update import updates
 from sim.results.tables import summary_table
 from sim.scenario.loading import ScenarioError, load_scenario, scenario_from_dict
@@ -116,21 +116,20 @@ def test_a_scenario_without_draws_has_nothing_to_switch(tmp_path: Path) -> None:
     if "uncertainty" in data:  # a calibrated checkout: the same scenario without its draws
         data["uncertainty"] = {}
         scenario = scenario_from_dict(data)
-    assert draws_of(scenario) is None and drawn_paths(scenario) == frozenset()
-    assert point_estimates(scenario) is scenario
+    assert scenario.uncertainty.draws is None and drawn_paths(scenario) == frozenset()
+    assert without_uncertainty(scenario) is scenario
 
 
 def test_switching_draws_off_and_on_keeps_the_edits() -> None:
     """On a calibrated checkout (sim/engine/uncertainty.py): off gives the point estimates,
     as `recsim run --no-uncertainty`; on gives the file's draws back."""
-    pytest.importorskip("sim.engine.uncertainty")
     loaded = Draft.load(BASELINE)
     drawn = drawn_paths(loaded.base)
     assert "weights.social" in drawn
     edited = loaded.add_shock()
     point = edited.at_point_estimates()
-    assert draws_of(point.check()) is None and draws_of(point.base) is None
-    assert point.check() == point_estimates(edited.check())
+    assert point.check().uncertainty.draws is None and point.base.uncertainty.draws is None
+    assert point.check() == without_uncertainty(edited.check())
     assert len(point.shocks) == 1 and not Draft(point.source, point.base,
                                                 point.base.model_dump(by_alias=True)).edited
     back = point.with_draws(loaded.base)

@@ -21,7 +21,7 @@ from sim.plots import (
 )
 from sim.plots.order import before_matrix
 from sim.plots.timing import period_width, timing_shares
-from sim.results.selection import featured_states, percent
+from sim.results.selection import featured_states, percent, percentage_points
 from sim.results.tables import curve_table, runs_table, summary_table
 from sim.scenario.loading import load_scenario, scenario_from_dict
 
@@ -132,6 +132,11 @@ def test_percent_never_rounds_a_possibility_away():
     assert [percent(v) for v in (0.0, 0.0049, 0.005, 0.42, 0.995, 0.9999, 1.0)] == \
         ["0%", "<1%", "<1%", "42%", ">99%", ">99%", "100%"]
     assert percent(float("nan")) == ""
+
+
+def test_percentage_points_are_signed_and_never_minus_zero():
+    assert [percentage_points(v) for v in (0.1234, -0.0004, 0.0, -0.05)] == \
+        ["+12.3", "+0.0", "+0.0", "-5.0"]
 
 
 def test_comparison_figure_shows_a_resolved_change_below_one_point(tiny):

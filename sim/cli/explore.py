@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..explore.config import RUNS_MAX
 from .common import fail, load_or_fail
 
 __all__ = ["explore"]
@@ -15,7 +16,7 @@ __all__ = ["explore"]
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8765, show_default=True,
               help="Port on 127.0.0.1; 0 picks a free one.")
-@click.option("--runs", type=click.IntRange(min=1, max=100_000), default=2000,
+@click.option("--runs", type=click.IntRange(min=1, max=RUNS_MAX), default=2000,
               show_default=True, help="Monte Carlo replicates the page starts with.")
 @click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True,
               help="Master seed the page starts with.")
@@ -45,7 +46,8 @@ def explore(scenario: Path | None, port: int, runs: int, seed: int, library: Pat
         load_or_fail(scenario)  # a bad file stops here, with the line 'recsim run' prints
     from ..explore.server import ExploreError, bind, check_installation, default_scenario
 
-    if scenario is None and default_scenario(library) is None:
+    opened = scenario or default_scenario(library)
+    if opened is None:
         fail(f"{library}: no scenario files (*.toml); give a SCENARIO or --library")
     try:
         from ..explore.config import Settings
@@ -53,7 +55,7 @@ def explore(scenario: Path | None, port: int, runs: int, seed: int, library: Pat
 
         check_installation()
         sock = bind(port)
-        settings = Settings(scenario=scenario or default_scenario(library), library=library,
+        settings = Settings(scenario=opened, library=library,
                             results=out, saved=out / "explore", runs=runs, seed=seed)
         click.echo(f"recsim explore: serving {settings.scenario} and the library "
                    f"{library}/; Ctrl-C stops it", err=True)

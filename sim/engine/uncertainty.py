@@ -19,7 +19,8 @@ from ..scenario.draws import read_draws
 from ..scenario.params import with_values
 from ..scenario.schema import Scenario
 
-__all__ = ["DRAWS_STREAM", "DRAW_BLOCK", "draw_rows", "drawn_values", "without_uncertainty"]
+__all__ = ["DRAWS_STREAM", "DRAW_BLOCK", "draw_rows", "drawn_paths", "drawn_values",
+           "without_uncertainty"]
 
 # Appended to a chunk's spawn key for the stream that picks its rows of the draws file.
 DRAWS_STREAM = 0xD7A5
@@ -50,6 +51,13 @@ def drawn_values(scenario: Scenario, replicates: int, seed: np.random.SeedSequen
     rows = draw_rows(seed, replicates, len(draws))
     return ReplicateValues(tuple(draws.paths[j] for j in keep), draws.values[rows][:, keep],
                            rows)
+
+
+def drawn_paths(scenario: Scenario) -> frozenset[str]:
+    """Key paths each replicate takes from the scenario's draws file (``weights.social``,
+    ...): setting them in the scenario changes nothing while the draws are on."""
+    path = scenario.uncertainty.draws
+    return frozenset() if path is None else frozenset(read_draws(path).paths)
 
 
 def without_uncertainty(scenario: Scenario) -> Scenario:

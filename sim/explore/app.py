@@ -15,6 +15,7 @@ import solara
 import solara.lab
 from solara.alias import rv
 
+from ..engine.uncertainty import drawn_paths
 from ..scenario.loading import ScenarioError, scenario_hash
 from ..scenario.schema import Scenario
 from .compute import Request
@@ -33,7 +34,6 @@ from .library import Entry, library_entries
 from .save_panel import SavePanel, one_line
 from .shock_editor import ShockList
 from .style import CSS
-from .uncertainty import drawn_paths
 from .update import Update, updates
 from .views import Shown, Views, request_tag
 

@@ -11,13 +11,12 @@ unmodified scenario's results are cached: moving a control re-runs only the edit
 from __future__ import annotations
 
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..engine.ensemble import EnsembleResult, run_ensemble
+from ..engine.ensemble import run_ensemble
 from ..results.compare import ScenarioOutcome, comparison_table
 from ..results.tables import curve_table, runs_table, summary_table
 from ..scenario.loading import scenario_hash
@@ -31,7 +30,6 @@ __all__ = [
     "Request",
     "compute_numbers",
     "outcome_of",
-    "simulate",
 ]
 
 REFERENCE = "unmodified"  # the scenario as loaded, in comparison tables
@@ -47,7 +45,7 @@ class Request:
 
     Parameter uncertainty travels in the scenarios themselves: with ``[uncertainty] draws``
     each replicate draws its parameters, as in ``recsim run``; the page's switch replaces
-    both scenarios by their point estimates (sim/explore/uncertainty.py). Everything
+    both scenarios by their point estimates (sim/engine/uncertainty.py). Everything
     downstream (tables, figures, differences) reads the ensemble's result only.
     """
 
@@ -78,17 +76,12 @@ class Numbers:
     edited: Outcome
     reference: Outcome
     differences: pd.DataFrame
-    seconds: float
-
-
-def simulate(scenario: Scenario, runs: int, seed: int) -> EnsembleResult:
-    """The ensemble, exactly as ``recsim run SCENARIO --runs RUNS --seed SEED`` runs it."""
-    return run_ensemble(scenario, runs, seed)
 
 
 def outcome_of(scenario: Scenario, runs: int, seed: int) -> Outcome:
-    """Simulate ``scenario`` and derive its summary, curve and paired outcome."""
-    result = simulate(scenario, runs, seed)
+    """Simulate ``scenario`` as ``recsim run SCENARIO --runs RUNS --seed SEED`` does, and
+    derive its summary, curve and paired outcome."""
+    result = run_ensemble(scenario, runs, seed)
     summary = summary_table(result, scenario)
     return Outcome(summary, curve_table(result, scenario),
                    ScenarioOutcome.from_runs(summary, runs_table(result)))
@@ -110,10 +103,9 @@ def _reference_outcome(scenario: Scenario, runs: int, seed: int) -> Outcome:
 
 def compute_numbers(request: Request) -> Numbers:
     """Run the edited scenario (and, unless cached, the unmodified one) and compare them."""
-    started = time.perf_counter()
     reference = _reference_outcome(request.reference, request.runs, request.seed)
     same = scenario_hash(request.scenario) == scenario_hash(request.reference)
     edited = reference if same else outcome_of(request.scenario, request.runs, request.seed)
     table = comparison_table({REFERENCE: reference.paired, EDITED: edited.paired})
     differences = table[table["scenario"] == EDITED].reset_index(drop=True)
-    return Numbers(request, edited, reference, differences, time.perf_counter() - started)
+    return Numbers(request, edited, reference, differences)

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["Settings", "configure", "current"]
+__all__ = ["RUNS_MAX", "Settings", "configure", "current"]
+
+# the most runs the page and `recsim explore --runs` take; it answers in about a second up
+# to a few thousand
+RUNS_MAX = 100_000
 
 
 @dataclass(frozen=True)

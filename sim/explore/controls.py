@@ -14,6 +14,7 @@ import solara
 from solara.alias import rv
 
 from ..scenario.ladder import FACTORS, LEVEL_NAMES
+from .config import RUNS_MAX
 from .draft import Draft, Problem
 
 __all__ = [
@@ -53,7 +54,6 @@ INCENTIVES = {
     "western_pressure": ("Western pressure", 0.0, 5.0, 0.1),
 }
 assert tuple(INCENTIVES)[1:] == FACTORS
-RUNS_MAX = 100_000  # the page answers in about a second up to a few thousand
 
 
 def _shown(value: float) -> str:

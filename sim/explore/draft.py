@@ -16,16 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..engine.uncertainty import drawn_paths, without_uncertainty
 from ..scenario.ladder import FACTORS, TOP
 from ..scenario.loading import ScenarioError, load_scenario, scenario_from_dict
 from ..scenario.schema import Scenario
 from ..scenario.shocks import SHOCK_KINDS
-from .uncertainty import drawn_paths, point_estimates
 
 __all__ = [
     "Draft",
     "Problem",
     "blank_shock",
+    "default_shock_month",
     "month_value",
     "shock_with_kind",
     "with_value",
@@ -84,6 +85,11 @@ def _unique_name(taken: set[str], stem: str) -> str:
     return f"{stem}_{number}"
 
 
+def default_shock_month(scenario: Scenario) -> str:
+    """Where a new fixed-date shock starts: six months in (or at the horizon), YYYY-MM."""
+    return scenario.month_date(min(6, scenario.months)).strftime("%Y-%m")
+
+
 def blank_shock(scenario: Scenario, kind: str = "recognize",
                 taken: set[str] | None = None) -> dict[str, Any]:
     """A new shock of ``kind`` with sensible defaults: six months in, the first states."""
@@ -92,7 +98,7 @@ def blank_shock(scenario: Scenario, kind: str = "recognize",
     base = {
         "name": _unique_name(taken or set(), "shock"),
         "description": "",
-        "at": scenario.month_date(min(6, scenario.months)).strftime("%Y-%m"),
+        "at": default_shock_month(scenario),
         "hazard": None,
         "repeat": False,
         "kind": "recognize",
@@ -194,17 +200,19 @@ class Draft:
     def at_point_estimates(self) -> Draft:
         """This draft as ``recsim run --no-uncertainty`` runs it: the file and the edits at
         their point estimates, no draws (the draft must be valid)."""
-        edited = point_estimates(self.check())
-        return Draft(self.source, point_estimates(self.base), edited.model_dump(by_alias=True))
+        edited = without_uncertainty(self.check())
+        return Draft(self.source, without_uncertainty(self.base),
+                     edited.model_dump(by_alias=True))
 
     def with_draws(self, loaded: Scenario) -> Draft:
         """This draft with the draws of ``loaded`` (the file as loaded) back on; the drawn
         parameters read as in the file again, since each run draws its own."""
         dump = loaded.model_dump(by_alias=True)
         data = dict(self.data) | {"uncertainty": dump.get("uncertainty")}
+        as_loaded = Draft(self.source, loaded, dump)
         for path in drawn_paths(loaded):
             keys = path.split(".")
-            data = with_value(data, keys, Draft(self.source, loaded, dump).get(keys))
+            data = with_value(data, keys, as_loaded.get(keys))
         return Draft(self.source, loaded, data)
 
     @property

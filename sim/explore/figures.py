@@ -42,7 +42,7 @@ def figure_jobs(numbers: Numbers) -> dict[str, FigureJob]:
     cascade curve and the per-state bars."""
     request = numbers.request
     scenario = request.scenario
-    edited = scenario != request.reference
+    edited = numbers.edited is not numbers.reference  # compute_numbers shares it if unedited
     title = f"{scenario.name} (edited)" if edited else scenario.name
     jobs: dict[str, FigureJob] = {}
     if can_map(scenario):

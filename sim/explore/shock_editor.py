@@ -16,7 +16,7 @@ from solara.alias import rv
 from ..scenario.ladder import FACTORS, LEVEL_NAMES
 from ..scenario.shocks import SHOCK_KINDS
 from .controls import ProblemLine
-from .draft import Draft, Problem, month_value
+from .draft import Draft, Problem, default_shock_month, month_value
 
 __all__ = ["ShockList"]
 
@@ -55,7 +55,7 @@ def _Timing(draft: Draft, index: int, shock: dict[str, Any],
 
     def switch(mode: str) -> None:
         if mode == "month" and not fixed:
-            month = draft.base.month_date(min(6, draft.base.months)).strftime("%Y-%m")
+            month = default_shock_month(draft.base)
             on_draft(draft.set(["shocks", index],
                                shock | {"at": month, "hazard": None, "repeat": False}))
         elif mode == "hazard" and fixed:

@@ -15,7 +15,7 @@ import pandas as pd
 import solara
 from solara.alias import rv
 
-from ..results.selection import featured_note, featured_states, percent
+from ..results.selection import featured_note, featured_states, percent, percentage_points
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .compute import Numbers
@@ -35,10 +35,6 @@ def _month(scenario: Scenario, month: object) -> str:
     if month is None or pd.isna(month):
         return f"not by {scenario.month_date(scenario.months):%b %Y}"
     return f"{scenario.month_date(int(month)):%b %Y}"  # type: ignore[call-overload]
-
-
-def _points(value: float) -> str:
-    return f"{100 * value:+.1f}"
 
 
 def differences_html(numbers: Numbers) -> str:
@@ -66,8 +62,8 @@ def differences_html(numbers: Numbers) -> str:
             f'data-diff="{diff!r}" data-low="{low!r}" data-high="{high!r}">'
             f'<td class="recsim-name">{label}</td><td>{percent(p)}</td>'
             f'<td class="recsim-muted">{percent(before)}</td>'
-            f'<td class="{kind}">{_points(diff)}</td>'
-            f'<td class="recsim-muted">{_points(low)} to {_points(high)}</td>'
+            f'<td class="{kind}">{percentage_points(diff)}</td>'
+            f'<td class="recsim-muted">{percentage_points(low)} to {percentage_points(high)}</td>'
             f'<td>{html.escape(_month(scenario, row["median_month_de_jure"]))}</td></tr>')
     note = featured_note(states, len(summary), scenario)
     caption = ("Chance of de jure recognition by the horizon; change in percentage points "

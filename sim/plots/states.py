@@ -34,7 +34,7 @@ def de_jure_bars_figure(summary: pd.DataFrame, reference: pd.DataFrame, scenario
     theirs = reference.assign(state=reference["state"].astype(str)).set_index("state")
     values = mine.loc[states, "p_de_jure"].to_numpy(dtype=float)
     before = theirs["p_de_jure"].reindex(states).to_numpy(dtype=float)
-    names = [str(mine.at[s, "name"]) if str(mine.at[s, "name"]) != s else s for s in states]
+    names = [str(mine.at[s, "name"]) for s in states]
     rows = np.arange(len(states))
 
     fig, ax = plt.subplots(figsize=(5.6, 1.1 + 0.19 * len(states)), layout="constrained")

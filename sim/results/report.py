@@ -20,7 +20,13 @@ from .html import escape, manifest_rows
 from .html import figure as _figure_of
 from .html import page as html_page
 from .html import table as html_table
-from .selection import comparison_states, featured_states, percent, shock_names
+from .selection import (
+    comparison_states,
+    featured_states,
+    percent,
+    percentage_points,
+    shock_names,
+)
 
 __all__ = ["FIGURE_CAPTIONS", "batch_report", "run_report"]
 
@@ -232,15 +238,9 @@ def _difference(rec: Mapping[str, Any], level: int = 95) -> str:
     """'+12.3 (+10.1 to +14.5)' from ``diff_p_de_jure`` and its interval at ``level``%."""
     if pd.isna(rec["diff_p_de_jure"]):
         return "–"
-    estimate, low, high = (_points(rec[f"diff_p_de_jure{end}"])
+    estimate, low, high = (percentage_points(rec[f"diff_p_de_jure{end}"])
                            for end in ("", f"_low{level}", f"_high{level}"))
     return f"{estimate} ({low} to {high})"
-
-
-def _points(difference: float) -> str:
-    """A difference of chances in signed percentage points, one decimal, never '-0.0'."""
-    text = f"{100 * difference:+.1f}"
-    return "+0.0" if text == "-0.0" else text
 
 
 def batch_report(batch: BatchData, images: Mapping[str, bytes],

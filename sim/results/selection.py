@@ -26,6 +26,7 @@ __all__ = [
     "is_central_asian",
     "located_states",
     "percent",
+    "percentage_points",
     "run_figure_names",
     "shock_names",
     "state_labels",
@@ -135,6 +136,12 @@ def percent(value: float) -> str:
     if value < 1 and text == "100%":
         return ">99%"
     return text
+
+
+def percentage_points(difference: float) -> str:
+    """A difference of chances in signed percentage points, one decimal, never '-0.0'."""
+    text = f"{100 * difference:+.1f}"
+    return "+0.0" if text == "-0.0" else text
 
 
 def shock_names(shocks: pd.DataFrame, scenario: Scenario) -> list[str]:
