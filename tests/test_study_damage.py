@@ -121,6 +121,16 @@ def test_a_damaged_chunk_is_named_and_recomputed(reference, tmp_path, kind):
     assert not stale.exists()
 
 
+def test_a_deleted_chunks_folder_is_made_again(reference, tmp_path):
+    partial = _unfinished(reference, tmp_path)
+    shutil.rmtree(partial / "chunks")
+    result = invoke(*SWEEP, "--resume", partial)
+    assert result.exit_code == 0, result.output
+    assert (partial / "sweep.csv").read_bytes() == (reference / "sweep.csv").read_bytes()
+    assert json.loads((partial / "manifest.json").read_text())["chunks_resumed"] == 0
+    assert len(list((partial / "chunks").glob("c*.npz"))) == 6
+
+
 def test_damaged_chunks_of_a_sensitivity_study_are_recomputed(tmp_path):
     finished = tmp_path / "sobol"
     result = invoke(*SOBOL, "--out", finished)

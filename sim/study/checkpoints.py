@@ -85,20 +85,22 @@ class CheckpointStore:
         """Start a new study: study.json first (so that from then on ``--resume`` works),
         then ``chunks/``. On failure, what this made is removed again, so the same
         ``--out`` can be used once the cause (a full disk) is gone."""
-        made = not self.directory.exists()
         record = {"fingerprint": self.fingerprint, "study": self.plan.describe(),
                   "chunks": len(self.plan.chunk_cells)}
         text = json.dumps(record, indent=2, sort_keys=True, default=str) + "\n"
+        made: list[Callable[[], None]] = []  # how to undo each step taken
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            if not self.directory.exists():
+                self.directory.mkdir(parents=True)
+                made.append(self.directory.rmdir)
             self.tidy()
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):
                 self.chunk_dir.rmdir()  # an empty one left by a start that failed
             write_durably(self.plan_file, text.encode())
-            self.chunk_dir.mkdir()
+            made.append(self.plan_file.unlink)
+            self.chunk_dir.mkdir(exist_ok=True)
         except OSError:
-            for undo in (self.plan_file.unlink, self.chunk_dir.rmdir,
-                         *([self.directory.rmdir] if made else [])):
+            for undo in reversed(made):
                 with contextlib.suppress(OSError):
                     undo()
             raise
@@ -158,7 +160,10 @@ class CheckpointStore:
 
     def tidy(self) -> None:
         """Remove the temporary files and folders of writes that were cut short (a killed
-        process leaves them): they are never read, only take space."""
+        process leaves them): they are never read, only take space. Make ``chunks/`` if
+        it is missing, so that the chunks can be written."""
+        if self.plan_file.is_file():
+            self.chunk_dir.mkdir(exist_ok=True)
         for folder in (self.directory, self.chunk_dir):
             if not folder.is_dir():
                 continue
@@ -197,10 +202,11 @@ def write_durably(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
-    except BaseException as exc:
+    except OSError as exc:  # named after the file wanted, not its temporary name
         Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:
-            raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(path)) from exc
+        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(path)) from exc
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
         raise
     _sync_directory(path.parent)
 
