@@ -216,6 +216,16 @@ def test_what_a_study_that_never_started_left_is_accepted_by_out(reference, tmp_
     assert not list(out.rglob(".*.tmp"))
 
 
+def test_out_still_refuses_a_folder_with_files_of_its_own(tmp_path, capsys):
+    out = tmp_path / "study"
+    (out / "chunks").mkdir(parents=True)
+    (out / ".notes.tmp").write_text("mine")
+    assert failing(capsys, *SWEEP, "--out", out) == (
+        f"error: {out}: already exists and is not empty (and is not a study); choose "
+        "another --out\n")
+    assert (out / ".notes.tmp").read_text() == "mine"
+
+
 def test_a_disk_full_midway_is_continued_with_resume(reference, tmp_path, full_disk,
                                                     monkeypatch, capsys):
     out = tmp_path / "study"

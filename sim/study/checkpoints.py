@@ -18,6 +18,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -179,9 +180,13 @@ class CheckpointStore:
         write_durably(self.chunk_file(index), encode_chunk(index, self.fingerprint, tally))
 
 
+_LEFTOVER = re.compile(r"\.(study\.json|results|c\d{6,}\.npz)\..+\.tmp")
+
+
 def _is_leftover(entry: Path) -> bool:
-    """A temporary file or folder of this module or :func:`publish` (``.NAME.XXXX.tmp``)."""
-    return entry.name.startswith(".") and entry.name.endswith(".tmp")
+    """A temporary file of :func:`write_durably` or folder of :func:`publish` in a study
+    directory (``.study.json.XXXX.tmp``, ``.results.XXXX.tmp``, ``.c000123.npz.XXXX.tmp``)."""
+    return _LEFTOVER.fullmatch(entry.name) is not None
 
 
 def _first_error(exc: ValidationError) -> str:
