@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -128,11 +129,17 @@ class Study:
                 self.store.check()
             except StudyMismatch as exc:
                 fail(f"--resume {exc}")
-            self.done = self.store.load()
+            self.store.tidy()
+            damaged: list[tuple[Path, str]] = []
+            self.done = self.store.load(report=lambda path, why: damaged.append((path, why)))
+            _warn_damaged(damaged)
         else:
-            if is_taken(self.directory):
-                fail(f"{self.directory}: already exists and is not empty; choose another "
-                     f"--out, or continue an interrupted study with --resume {self.directory}")
+            if is_taken(self.directory) and not self.store.never_started():
+                if self.store.plan_file.exists():
+                    fail(f"{self.directory}: already holds a study; continue it with "
+                         f"--resume {self.directory}, or choose another --out")
+                fail(f"{self.directory}: already exists and is not empty (and is not a "
+                     "study); choose another --out")
             self.done = {}
         self.resumed_chunks = len(self.done)
 
@@ -143,7 +150,7 @@ class Study:
         plan = self.plan
         with open_executor(workers, dask) as executor:
             if not self.resuming:
-                self.store.create()
+                self._create()
             total = plan.points * plan.runs
             done_runs = sum(plan.chunk_runs_of(i) for i in self.done)
             chunks = len(plan.chunk_cells)
@@ -157,7 +164,7 @@ class Study:
                 with progress_bar(total, quiet=self.quiet, desc=plan.kind,
                                   initial=done_runs) as advance:
                     tally = run_study(plan, executor=executor, done=self.done,
-                                      on_chunk=self.store.save, progress=advance)
+                                      on_chunk=self._save, progress=advance)
             except KeyboardInterrupt:
                 saved = len(self.store.load())
                 click.echo(f"interrupted: {saved:,} of {chunks:,} chunks are saved in "
@@ -165,6 +172,25 @@ class Study:
                            f"{self.directory} to finish", err=True)
                 raise
         return tally
+
+    def _create(self) -> None:
+        """Start the study directory, or stop saying that nothing was kept."""
+        try:
+            self.store.create()
+        except OSError as exc:
+            _cannot_write(exc, self.store.plan_file, lambda remedy: (
+                f"the study did not start (nothing to --resume): {remedy} or choose another "
+                "--out, then run the same command again"))
+
+    def _save(self, index: int, tally: Tally) -> None:
+        """Checkpoint one chunk, or stop saying how many are saved and how to go on."""
+        try:
+            self.store.save(index, tally)
+        except OSError as exc:
+            saved = len(self.store.load())
+            _cannot_write(exc, self.store.chunk_file(index), lambda remedy: (
+                f"{saved:,} of {len(self.plan.chunk_cells):,} chunks are saved in "
+                f"{self.directory}: {remedy}, then continue with --resume {self.directory}"))
 
     def publish(self, tables: dict[str, pd.DataFrame], figures: dict[str, Figure],
                 extra: dict[str, Any]) -> None:
@@ -187,4 +213,25 @@ class Study:
                  "total_runs": plan.points * plan.runs, "chunks": len(plan.chunk_cells),
                  "chunks_resumed": self.resumed_chunks, "study": plan.describe()} | extra
         writers["manifest.json"] = lambda path: write_json(info, path)
-        publish(self.directory, writers)
+        try:
+            publish(self.directory, writers)
+        except OSError as exc:
+            _cannot_write(exc, self.directory, lambda remedy: (
+                "the results are incomplete (no manifest.json) but every chunk is saved in "
+                f"{self.directory}: {remedy}, then write them with --resume {self.directory}"))
+
+
+def _cannot_write(exc: OSError, path: Path, then: Callable[[str], str]) -> NoReturn:
+    """Stop naming the file that could not be written and why, then what is kept and how
+    to go on: ``then(remedy)``, the remedy being "free space" for a full disk."""
+    remedy = "free space" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "fix that"
+    fail(f"cannot write {exc.filename or path}: {exc.strerror or exc}; {then(remedy)}")
+
+
+def _warn_damaged(damaged: list[tuple[Path, str]], shown: int = 10) -> None:
+    """One line per damaged chunk file found on resume (the first ``shown``), then a count."""
+    for path, problem in damaged[:shown]:
+        click.echo(f"warning: {path}: {problem}", err=True)
+    if len(damaged) > shown:
+        click.echo(f"warning: {len(damaged) - shown:,} more damaged chunk files in "
+                   f"{damaged[0][0].parent}; recomputing them too", err=True)

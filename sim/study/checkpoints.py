@@ -3,36 +3,51 @@
 Layout of a study directory::
 
     study.json          what decides the result (see StudyPlan.describe) and its hash
-    chunks/c000123.npz  the tally of chunk 123, written to a temporary name, then renamed
+    chunks/c000123.npz  the tally of chunk 123 (see chunk_files), written to a temporary
+                        name, flushed to the disk, then renamed
 
-A file either exists complete or not at all, so a study killed at any moment can be
-resumed: finished chunks are read back, the rest are simulated.
+study.json is written first, so a directory either holds a study that ``--resume`` can
+continue or only the leftovers of one that never started (which ``--out`` accepts). A file
+either exists complete or not at all, so a study killed at any moment can be resumed:
+sound chunks are read back, the rest (missing or damaged) are simulated.
 """
 
 from __future__ import annotations
 
-import io
+import contextlib
+import errno
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ..results.files import atomic_write_bytes
+from .chunk_files import ChunkDamage, NotAChunk, chunk_index, decode_chunk, encode_chunk
 from .measures import Tally
 from .sweep import StudyPlan
 
-__all__ = ["CheckpointStore", "StudyMismatch", "publish"]
+__all__ = ["CheckpointStore", "StudyMismatch", "publish", "write_durably"]
 
-_FIELDS = ("runs", "sums", "squares", "months")
+Report = Callable[[Path, str], None]  # a damaged chunk file: what is wrong, what is done
 
 
 class StudyMismatch(ValueError):
     """A directory that holds a different study (or none) than the one asked for."""
+
+
+class _Record(BaseModel):
+    """What study.json must hold (extra keys are tolerated, for later versions)."""
+
+    model_config = ConfigDict(strict=True)
+
+    fingerprint: str
+    study: dict[str, Any]
+    chunks: int
 
 
 class CheckpointStore:
@@ -54,26 +69,64 @@ class CheckpointStore:
     def chunk_file(self, index: int) -> Path:
         return self.chunk_dir / f"c{index:06d}.npz"
 
+    def never_started(self) -> bool:
+        """True if the directory holds at most what a study that never started leaves:
+        temporary files of interrupted writes and an empty ``chunks/`` (no study.json)."""
+        if not self.directory.is_dir():
+            return False
+        for entry in self.directory.iterdir():
+            if entry == self.chunk_dir and entry.is_dir():
+                if any(not _is_leftover(inner) for inner in entry.iterdir()):
+                    return False
+            elif not _is_leftover(entry):
+                return False
+        return True
+
     def create(self) -> None:
-        """Start a new study directory (it must not exist or be empty)."""
-        self.chunk_dir.mkdir(parents=True, exist_ok=True)
+        """Start a new study: study.json first (so that from then on ``--resume`` works),
+        then ``chunks/``. On failure, what this made is removed again, so the same
+        ``--out`` can be used once the cause (a full disk) is gone."""
         record = {"fingerprint": self.fingerprint, "study": self.plan.describe(),
                   "chunks": len(self.plan.chunk_cells)}
         text = json.dumps(record, indent=2, sort_keys=True, default=str) + "\n"
-        atomic_write_bytes(self.plan_file, text.encode())
+        made: list[Callable[[], None]] = []  # how to undo each step taken
+        try:
+            if not self.directory.exists():
+                self.directory.mkdir(parents=True)
+                made.append(self.directory.rmdir)
+            self.tidy()
+            with contextlib.suppress(OSError):
+                self.chunk_dir.rmdir()  # an empty one left by a start that failed
+            write_durably(self.plan_file, text.encode())
+            made.append(self.plan_file.unlink)
+            self.chunk_dir.mkdir(exist_ok=True)
+        except OSError:
+            for undo in reversed(made):
+                with contextlib.suppress(OSError):
+                    undo()
+            raise
 
     def check(self) -> None:
         """Raise :class:`StudyMismatch` unless the directory holds this very study."""
         if not self.plan_file.is_file():
+            if self.never_started():
+                raise StudyMismatch(
+                    f"{self.directory}: the study never started (no study.json), so there "
+                    f"is nothing to resume; start it with --out {self.directory}")
             raise StudyMismatch(f"{self.directory}: not a study directory (no study.json); "
                                 "start a new study with --out instead")
+        afresh = "--resume cannot continue it; start afresh with another --out"
         try:
-            record = json.loads(self.plan_file.read_text())
-        except (OSError, ValueError) as exc:
-            raise StudyMismatch(f"{self.plan_file}: unreadable ({exc})") from None
-        if record.get("fingerprint") == self.fingerprint:
+            record = _Record.model_validate_json(self.plan_file.read_bytes())
+        except OSError as exc:
+            raise StudyMismatch(f"{self.plan_file}: unreadable ({exc.strerror or exc}); "
+                                f"{afresh}") from None
+        except ValidationError as exc:
+            raise StudyMismatch(f"{self.plan_file}: damaged ({_first_error(exc)}); "
+                                f"{afresh}") from None
+        if record.fingerprint == self.fingerprint:
             return
-        stored: dict[str, Any] = record.get("study", {})
+        stored = record.study
         wanted = json.loads(json.dumps(self.plan.describe(), default=str))
         differ = [key for key in wanted if stored.get(key) != wanted[key]] or ["format"]
         if "kind" in differ:  # another command altogether: the rest differs as a matter of course
@@ -83,38 +136,94 @@ class CheckpointStore:
             f"{self.directory}: holds a different study ({shown}); resume with the "
             "original scenario and arguments, or start a new study with another --out")
 
-    def load(self) -> dict[int, Tally]:
-        """Finished chunks, by index; unreadable or foreign files are ignored (recomputed)."""
+    def load(self, report: Report | None = None) -> dict[int, Tally]:
+        """Finished chunks, by index. A file that is not a sound chunk of this study
+        (unreadable, empty, of another study or chunk, of the wrong shape, failing its
+        checksum) is left out, to be recomputed, and passed to ``report`` with what is wrong
+        and what happens to it."""
         found: dict[int, Tally] = {}
         if not self.chunk_dir.is_dir():
             return found
         for path in sorted(self.chunk_dir.glob("c*.npz")):
             try:
-                index = int(path.stem[1:])
-                tally = self._read(path, index)
-            except (ValueError, OSError, KeyError):
-                continue
-            if tally is not None:
+                index, tally = decode_chunk(path, self.plan, self.fingerprint)
+            except NotAChunk as exc:
+                problem = f"{exc}; ignoring it"
+            except (ChunkDamage, OSError) as exc:
+                why = f"unreadable ({exc.strerror or exc})" if isinstance(exc, OSError) else exc
+                problem = f"{why}; recomputing chunk {chunk_index(path)}"
+            else:
                 found[index] = tally
+                continue
+            if report is not None:
+                report(path, problem)
         return found
 
-    def _read(self, path: Path, index: int) -> Tally | None:
-        if not 0 <= index < len(self.plan.chunk_cells):
-            return None
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["fingerprint"]) != self.fingerprint:
-                return None
-            tally = Tally(*(np.array(data[name]) for name in _FIELDS))
-        if tally.runs.shape != (len(self.plan.chunk_cells[index]),):
-            return None
-        return tally
+    def tidy(self) -> None:
+        """Remove the temporary files and folders of writes that were cut short (a killed
+        process leaves them): they are never read, only take space. Make ``chunks/`` if
+        it is missing, so that the chunks can be written."""
+        if self.plan_file.is_file():
+            self.chunk_dir.mkdir(exist_ok=True)
+        for folder in (self.directory, self.chunk_dir):
+            if not folder.is_dir():
+                continue
+            for entry in folder.iterdir():
+                if _is_leftover(entry):
+                    if entry.is_dir():
+                        shutil.rmtree(entry, ignore_errors=True)
+                    else:
+                        entry.unlink(missing_ok=True)
 
     def save(self, index: int, tally: Tally) -> None:
-        """Write one finished chunk atomically."""
-        buffer = io.BytesIO()
-        np.savez_compressed(buffer, fingerprint=np.array(self.fingerprint),
-                 **{name: getattr(tally, name) for name in _FIELDS})
-        atomic_write_bytes(self.chunk_file(index), buffer.getvalue())
+        """Write one finished chunk durably and atomically."""
+        write_durably(self.chunk_file(index), encode_chunk(index, self.fingerprint, tally))
+
+
+_LEFTOVER = re.compile(r"\.(study\.json|results|c\d{6,}\.npz)\..+\.tmp")
+
+
+def _is_leftover(entry: Path) -> bool:
+    """A temporary file of :func:`write_durably` or folder of :func:`publish` in a study
+    directory (``.study.json.XXXX.tmp``, ``.results.XXXX.tmp``, ``.c000123.npz.XXXX.tmp``)."""
+    return _LEFTOVER.fullmatch(entry.name) is not None
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"])
+    return f"{where}: {error['msg']}" if where else error["msg"]
+
+
+def write_durably(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary sibling that is flushed to the disk (fsync)
+    before it is renamed into place, so that even after a power cut the name holds the
+    complete bytes or does not exist. An error names ``path``."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as exc:  # named after the file wanted, not its temporary name
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(path)) from exc
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _sync_directory(path.parent)
+
+
+def _sync_directory(directory: Path) -> None:
+    """Make a rename in ``directory`` durable (where the platform allows)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _difference(key: str, stored: Any, wanted: Any) -> str:
@@ -128,16 +237,27 @@ def _difference(key: str, stored: Any, wanted: Any) -> str:
 def publish(directory: Path, writers: dict[str, Callable[[Path], None]]) -> None:
     """Write result files into ``directory``, each complete before it appears.
 
-    Every writer fills a path inside a temporary folder; only when all have succeeded are
-    the files renamed into place, in the given order (put the manifest last, so that its
-    presence means the results are complete).
+    Every writer fills a path inside a temporary folder, flushed to the disk; only when
+    all have succeeded are the files renamed into place, in the given order (put the
+    manifest last, so that its presence means the results are complete). An error names
+    the result file that could not be written.
     """
     temp = Path(tempfile.mkdtemp(prefix=".results.", suffix=".tmp", dir=directory))
     try:
         for name, write in writers.items():
-            write(temp / name)
+            try:
+                write(temp / name)
+                with open(temp / name, "rb") as handle:
+                    os.fsync(handle.fileno())
+            except OSError as exc:
+                if exc.filename is None or Path(exc.filename).parent == temp:
+                    raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc),
+                                  str(directory / name)) from exc
+                raise
+        _sync_directory(temp)
         for name in writers:
             os.chmod(temp / name, 0o644)
             os.replace(temp / name, directory / name)
+        _sync_directory(directory)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
