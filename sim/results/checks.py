@@ -146,7 +146,8 @@ def _bad_rows(values: pd.Series, column: Column) -> np.ndarray:
 
 def check_table(frame: pd.DataFrame, path: Path, columns: Mapping[str, Column], *,
                 fix: str = RERUN, header_lines: int | None = 1) -> None:
-    """Raise :class:`ResultsDirError` at the first column missing or cell out of its rule.
+    """Raise :class:`ResultsDirError` at the first column missing or cell out of its rule;
+    a column of numbers that passes but was read as text is converted in place.
 
     Cells are named by file line (``header_lines`` before the first row; a CSV's header is
     line 1) or, for a file without lines (Parquet, ``header_lines=None``), by row from 1.
@@ -160,6 +161,8 @@ def check_table(frame: pd.DataFrame, path: Path, columns: Mapping[str, Column], 
             continue
         bad = _bad_rows(frame[name], column)
         if not bad.any():
+            if isinstance(column, Number) and not pd.api.types.is_numeric_dtype(frame[name]):
+                frame[name] = pd.to_numeric(frame[name])  # numbers the parser left as text
             continue
         row = int(bad.argmax())
         where = f"row {row + 1}" if header_lines is None else f"line {row + header_lines + 1}"
