@@ -10,7 +10,7 @@ pandas and raises :class:`ResultsDirError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ __all__ = [
     "comparison_columns",
     "curve_columns",
     "effect_columns",
+    "forecast_columns",
     "runs_columns",
     "summary_columns",
 ]
@@ -105,6 +106,14 @@ def effect_columns(months: int, states: int) -> dict[str, Column]:
             "diff_de_jure_mean": Number(-states, states), "diff_de_jure_low90": spread,
             "diff_de_jure_high90": spread, "diff_de_jure_q05": Number(-states, states),
             "diff_de_jure_q95": Number(-states, states)}
+
+
+def forecast_columns(names: Iterable[str]) -> dict[str, Column]:
+    """forecast.csv of ``recsim forecast``: the state, its level now, then chances (empty
+    where a target does not apply: a state already at the top cannot move up)."""
+    return {"state": Text(), "start_level": Number(0, 3, whole=True),
+            **{name: Number(0, 1, empty=True) for name in names
+               if name not in ("state", "start_level")}}
 
 
 def runs_columns(months: int, runs: int) -> dict[str, Column]:

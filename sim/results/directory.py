@@ -26,6 +26,7 @@ from .checks import (
     comparison_columns,
     curve_columns,
     effect_columns,
+    forecast_columns,
     runs_columns,
     summary_columns,
 )
@@ -182,25 +183,11 @@ def read_run_dir(path: str | Path) -> RunData:
                                   f"{EFFECTS_FILE} has them)")
     forecast = None
     if (path / FORECAST_FILE).is_file():
-        forecast = _read(path / FORECAST_FILE, _csv, ("state", "start_level"))
-        _check_forecast(path / FORECAST_FILE, forecast)
+        forecast = _read(path / FORECAST_FILE, _csv, ())
+        check_table(forecast, path / FORECAST_FILE, forecast_columns(forecast.columns),
+                    fix="write it again with 'recsim forecast'")
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
                    curve, runs, shocks, effects, forecast)
-
-
-def _check_forecast(path: Path, forecast: pd.DataFrame) -> None:
-    """Levels on the ladder and chances in [0, 1] (empty where a target does not apply)."""
-    for column in forecast.columns[1:]:
-        values = pd.to_numeric(forecast[column], errors="coerce")
-        top = 3 if column == "start_level" else 1
-        bad = (values.isna() & forecast[column].notna()) | (values < 0) | (values > top)
-        if column == "start_level":
-            bad |= values.isna() | (values % 1 != 0)
-        if bad.any():
-            line = int(bad.to_numpy().argmax()) + 2
-            what = "a level from 0 to 3" if top == 3 else "a chance from 0 to 1, or empty"
-            raise ResultsDirError(f"{path}: line {line}: {column} must be {what}")
-        forecast[column] = values
 
 
 def _run_count(path: Path, manifest: dict[str, Any]) -> int:
