@@ -107,7 +107,7 @@ def _parameter_names(directory: Path, table: pd.DataFrame, path: Path) -> list[s
     if manifest.is_file():
         try:
             listed = json.loads(manifest.read_text(encoding="utf-8")).get("parameters")
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, RecursionError):
             listed = None
     if isinstance(listed, list) and listed and all(isinstance(p, str) for p in listed):
         absent = [p for p in listed if p not in table.columns]

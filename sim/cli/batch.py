@@ -45,8 +45,8 @@ def _load_all(files: tuple[Path, ...], point: bool
     for file in files:
         try:
             loaded.append((file, point_estimates(load_or_fail(file), point, file)))
-        except click.ClickException as exc:
-            failed.append(_Failure(file, exc.format_message()))
+        except Exception as exc:  # one file's failure must not stop the batch
+            failed.append(_Failure(file, _describe(exc)))
     return loaded, failed
 
 

@@ -138,7 +138,12 @@ def _reuse(directory: Path, inputs: Inputs, latest: date
     notes, window = [], None
     manifest = directory / "manifest.json"
     if manifest.is_file():
-        window = json.loads(manifest.read_text(encoding="utf-8")).get("window")
+        try:
+            record = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError) as exc:
+            fail(f"--calibration {manifest}: cannot be read ({type(exc).__name__}); write it "
+                 "again with 'recsim calibrate'")
+        window = record.get("window") if isinstance(record, dict) else None
         end = str(window or "").partition(":")[2]
         if end and end < f"{latest:%Y-%m}":
             notes.append(f"the posterior of {directory} was fitted over {window}; the log now "

@@ -20,8 +20,17 @@ import pyarrow as pa
 from ..scenario.calendar import parse_month
 from ..scenario.loading import ScenarioError, scenario_from_dict
 from ..scenario.schema import Scenario
-from .compare import COMPARISON_COLUMNS
-from .effects import EFFECT_COLUMNS, EFFECTS_FILE, STATE_EFFECT_COLUMNS
+from .checks import (
+    ResultsDirError,
+    check_table,
+    comparison_columns,
+    curve_columns,
+    effect_columns,
+    forecast_columns,
+    runs_columns,
+    summary_columns,
+)
+from .effects import EFFECTS_FILE, STATE_EFFECT_COLUMNS
 
 __all__ = [
     "BATCH_FILES",
@@ -38,17 +47,10 @@ RUN_FILES = ("manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs
 BATCH_FILES = ("batch.json", "comparison.csv")
 SHOCKS_FILE = "shocks.csv"
 
-_SUMMARY = ("state", "name", "start_level", "p_de_facto", "p_de_jure", "median_month_de_jure")
-_CURVE = ("month", "date", "de_jure_mean", "de_jure_q05", "de_jure_q95", "de_facto_mean",
-          "de_facto_q05", "de_facto_q95")
-_RUNS = ("run", "state", "final_level", "first_month_level_3")
+_RUNS = ("run", "state", "final_level", "first_month_level_3")  # what figures read
 _SHOCKS = ("run", "month", "shock")
 FORECAST_FILE = "forecast.csv"  # written by `recsim forecast` beside a run's files
 _MANIFEST = ("scenario", "seed", "runs")
-
-
-class ResultsDirError(ValueError):
-    """A results directory that cannot be read; the message names the file and the problem."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,7 @@ def _missing(path: Path, needed: tuple[str, ...], what: str) -> None:
 def _read(path: Path, reader: Any, columns: tuple[str, ...]) -> Any:
     try:
         data = reader(path)
-    except (OSError, ValueError, pa.ArrowException, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError, pa.ArrowException, RecursionError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ResultsDirError(f"{path}: cannot be read ({reason})") from None
     if isinstance(data, pd.DataFrame):
@@ -134,6 +136,14 @@ def _csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, keep_default_na=True)
 
 
+def _runs(path: Path) -> pd.DataFrame:
+    """The columns of runs.parquet the figures read (those there: the check names the rest)."""
+    import pyarrow.parquet as pq
+
+    present = set(pq.read_schema(path).names)
+    return pd.read_parquet(path, columns=[c for c in _RUNS if c in present])
+
+
 def read_run_dir(path: str | Path) -> RunData:
     """Read and check a run directory; raise :class:`ResultsDirError` on the first problem."""
     path = Path(path)
@@ -145,10 +155,15 @@ def read_run_dir(path: str | Path) -> RunData:
         scenario = scenario_from_dict(raw, text_path)
     except ScenarioError as exc:
         raise ResultsDirError(exc.lines()[0]) from None
-    summary = _read(path / "summary.csv", _csv, _SUMMARY)
-    curve = _read(path / "curve.csv", _csv, _CURVE)
-    runs = _read(path / "runs.parquet", lambda p: pd.read_parquet(p, columns=list(_RUNS)), _RUNS)
-    _check_consistent(path, manifest, scenario, summary, curve, runs)
+    n_runs = _run_count(path, manifest)
+    months = scenario.months
+    summary = _read(path / "summary.csv", _csv, ())
+    check_table(summary, path / "summary.csv", summary_columns(months))
+    curve = _read(path / "curve.csv", _csv, ())
+    check_table(curve, path / "curve.csv", curve_columns(months, len(summary)))
+    runs = _read(path / "runs.parquet", _runs, ())
+    check_table(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
+    _check_consistent(path, n_runs, scenario, summary, curve, runs)
     shocks = None
     if (path / SHOCKS_FILE).is_file():
         shocks = _read(path / SHOCKS_FILE, _csv, _SHOCKS)
@@ -156,7 +171,8 @@ def read_run_dir(path: str | Path) -> RunData:
         shocks = shocks if len(shocks) else None
     effects = None
     if (path / EFFECTS_FILE).is_file():
-        effects = _read(path / EFFECTS_FILE, _csv, EFFECT_COLUMNS)
+        effects = _read(path / EFFECTS_FILE, _csv, ())
+        check_table(effects, path / EFFECTS_FILE, effect_columns(months, len(summary)))
         if len(effects) != scenario.months + 1:
             raise ResultsDirError(f"{path / EFFECTS_FILE}: expected {scenario.months + 1} "
                                   f"months, found {len(effects)}")
@@ -167,33 +183,26 @@ def read_run_dir(path: str | Path) -> RunData:
                                   f"{EFFECTS_FILE} has them)")
     forecast = None
     if (path / FORECAST_FILE).is_file():
-        forecast = _read(path / FORECAST_FILE, _csv, ("state", "start_level"))
-        _check_forecast(path / FORECAST_FILE, forecast)
+        forecast = _read(path / FORECAST_FILE, _csv, ())
+        check_table(forecast, path / FORECAST_FILE, forecast_columns(forecast.columns),
+                    fix="write it again with 'recsim forecast'")
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
                    curve, runs, shocks, effects, forecast)
 
 
-def _check_forecast(path: Path, forecast: pd.DataFrame) -> None:
-    """Levels on the ladder and chances in [0, 1] (empty where a target does not apply)."""
-    for column in forecast.columns[1:]:
-        values = pd.to_numeric(forecast[column], errors="coerce")
-        top = 3 if column == "start_level" else 1
-        bad = (values.isna() & forecast[column].notna()) | (values < 0) | (values > top)
-        if column == "start_level":
-            bad |= values.isna() | (values % 1 != 0)
-        if bad.any():
-            line = int(bad.to_numpy().argmax()) + 2
-            what = "a level from 0 to 3" if top == 3 else "a chance from 0 to 1, or empty"
-            raise ResultsDirError(f"{path}: line {line}: {column} must be {what}")
-        forecast[column] = values
-
-
-def _check_consistent(path: Path, manifest: dict[str, Any], scenario: Scenario,
-                      summary: pd.DataFrame, curve: pd.DataFrame, runs: pd.DataFrame) -> None:
+def _run_count(path: Path, manifest: dict[str, Any]) -> int:
     n_runs = manifest["runs"]
     if not isinstance(n_runs, int) or isinstance(n_runs, bool) or n_runs < 1:
         raise ResultsDirError(f"{path / 'manifest.json'}: runs: expected a positive integer")
+    return n_runs
+
+
+def _check_consistent(path: Path, n_runs: int, scenario: Scenario,
+                      summary: pd.DataFrame, curve: pd.DataFrame, runs: pd.DataFrame) -> None:
     states = summary["state"].astype(str)
+    twice = states[states.duplicated()]
+    if len(twice):
+        raise ResultsDirError(f"{path / 'summary.csv'}: state {twice.iloc[0]} has two rows")
     if scenario.population is None and scenario.network.edges is None and \
             states.tolist() != list(scenario.states):
         raise ResultsDirError(f"{path / 'summary.csv'}: states do not match scenario.toml")
@@ -241,7 +250,8 @@ def read_batch_dir(path: str | Path) -> BatchData:
     path = Path(path)
     _missing(path, BATCH_FILES, "batch directory ('recsim batch' writes them)")
     manifest = _read(path / "batch.json", _json, ("scenarios", "seed", "runs"))
-    comparison = _read(path / "comparison.csv", _csv, COMPARISON_COLUMNS)
+    comparison = _read(path / "comparison.csv", _csv, ())
+    check_table(comparison, path / "comparison.csv", comparison_columns())
     where = path / "batch.json"
     if not isinstance(manifest["scenarios"], list):
         raise ResultsDirError(f"{where}: scenarios: expected a list of {{name, dir}} tables")

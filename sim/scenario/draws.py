@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .bounded import DRAWS_LIMIT, check_bounded
 from .ladder import FACTORS
 from .parts import Thresholds, Weights
 from .schema import Scenario
@@ -80,12 +81,13 @@ def check_uncertainty(scenario: Scenario) -> None:
     columns: list[str] = []
     if spec.draws is not None:
         path = Path(spec.draws)
-        if not path.is_file():
+        if not path.exists():
             raise DrawsError(("uncertainty", "draws"), f"{path}: no such file (paths are "
                                                        "relative to the scenario file)")
         try:
+            check_bounded(path, DRAWS_LIMIT, "a draws file (.csv or .parquet)")
             columns = _columns(path)
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
+        except (OSError, ValueError, csv.Error) as exc:
             raise DrawsError(("uncertainty", "draws"), f"{path}: cannot read: {exc}") from None
         if not columns:
             raise DrawsError(("uncertainty", "draws"), f"{path}: no columns; the first row "
@@ -123,9 +125,12 @@ def read_draws(path: str | Path) -> ParameterDraws:
     """Read and check a draws file (cached per file content)."""
     path = Path(path)
     try:
+        check_bounded(path, DRAWS_LIMIT, "a draws file (.csv or .parquet)")
         info = os.stat(path)
     except OSError as exc:
         raise DrawsError(("uncertainty", "draws"), f"{path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise DrawsError(("uncertainty", "draws"), f"{path}: {exc}") from None
     return _read(str(path), info.st_mtime_ns, info.st_size)
 
 
@@ -145,7 +150,7 @@ def _read(path: str, stamp: int, size: int) -> ParameterDraws:
         else:
             paths = tuple(_columns(file))
             values = np.loadtxt(file, delimiter=",", skiprows=1, ndmin=2, dtype=float)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, csv.Error) as exc:
         raise DrawsError(where, f"{path}: cannot read the draws: {exc}") from None
     if values.shape[0] == 0 or values.shape[1] != len(paths):
         raise DrawsError(where, f"{path}: expected at least one row of {len(paths)} numbers")

@@ -8,6 +8,7 @@ repeat a pair add up. Problems are reported with the file and the line.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from .bounded import EDGE_LIST_LIMIT, InputFileError, read_bounded
 
 __all__ = ["EdgeList", "EdgeListError", "read_edge_list"]
 
@@ -65,14 +68,18 @@ def _shown(path: Path) -> str:
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
+        raw = read_bounded(path, EDGE_LIST_LIMIT, "an edge list (.csv)")
         with warnings.catch_warnings():
             # index_col=False: a first row longer than the header must not silently become
             # an index column (pandas' default), shifting every label one column left
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False,
-                               skip_blank_lines=False, skipinitialspace=True, index_col=False)
+            return pd.read_csv(io.BytesIO(raw), encoding="utf-8", dtype=str,
+                               keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                               skipinitialspace=True, index_col=False)
     except pd.errors.ParserWarning:
-        raise _long_row(path) from None
+        raise _long_row(path, raw) from None
+    except InputFileError as exc:
+        raise EdgeListError(path, "file", str(exc)) from None
     except FileNotFoundError:
         raise EdgeListError(path, "file", "not found (paths are relative to the scenario "
                                           "file that names them)") from None
@@ -90,9 +97,9 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise EdgeListError(path, "file", f"cannot read: {exc}") from None
 
 
-def _long_row(path: Path) -> EdgeListError:
+def _long_row(path: Path, raw: bytes) -> EdgeListError:
     """The first row with more fields than the header (pandas only says that there is one)."""
-    with path.open(newline="", encoding="utf-8") as stream:
+    with io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8", newline="") as stream:
         rows = csv.reader(stream, skipinitialspace=True)
         width = len(next(rows, []))
         for row in rows:

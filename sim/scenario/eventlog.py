@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .bounded import EVENT_LOG_LIMIT, InputFileError, read_bounded
 from .calendar import months_between
 from .ladder import LEVEL_NAMES, TOP
 
@@ -141,14 +142,16 @@ def read_event_log(path: str | Path, states: Collection[str] | None = None, *,
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, EVENT_LOG_LIMIT, "an event log (.csv)").decode("utf-8-sig")
+    except InputFileError as exc:
+        raise EventLogError(path, None, None, str(exc)) from None
     except FileNotFoundError:
         raise EventLogError(path, None, None, "file not found") from None
     except IsADirectoryError:
         raise EventLogError(path, None, None, "is a directory; give a CSV file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise EventLogError(path, None, None, f"cannot read: {exc}") from None
-    rows = csv.reader(text.splitlines())
+    rows = _csv_rows(path, text)
     header = [name.strip() for name in next(rows, [])]
     if not header or header == [""]:
         raise EventLogError(path, 1, None, "the file is empty; expected a header "
@@ -181,6 +184,16 @@ def read_event_log(path: str | Path, states: Collection[str] | None = None, *,
         last_month_of[event.state] = event
         events.append(event)
     return EventLog(str(path), tuple(events))
+
+
+def _csv_rows(path: Path, text: str) -> Iterator[list[str]]:
+    """The rows of the log; a line the csv module cannot split (a field longer than its
+    limit) is an :class:`EventLogError` at that line."""
+    reader = csv.reader(text.splitlines())
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise EventLogError(path, reader.line_num, None, f"not valid CSV: {exc}") from None
 
 
 def _event(path: Path, line: int, row: list[str], where: dict[str, int],

@@ -16,6 +16,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from .bounded import SCENARIO_LIMIT, InputFileError, read_bounded
 from .checks import unknown_states
 from .eventlog import EventLogError, read_event_log
 from .schema import Scenario
@@ -118,7 +119,9 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     """The parsed file; a parent read before (``extends``) is parsed once per content."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, SCENARIO_LIMIT, "a scenario file (.toml)")
+    except InputFileError as exc:
+        raise ScenarioError(shown, [("", str(exc))]) from None
     except FileNotFoundError:
         raise ScenarioError(shown, [("", "file not found")]) from None
     except IsADirectoryError:
@@ -138,12 +141,19 @@ def _parse_toml(raw: bytes, shown: str) -> bytes:
         raise ScenarioError(shown, [("", f"cannot read file: {exc}")]) from None
     try:
         data = tomllib.loads(text)
+        bad = _non_finite(data, ())
+        pickled = pickle.dumps(data)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(shown, [("", f"not valid TOML: {exc}")]) from None
-    bad = _non_finite(data, ())
+    except RecursionError:
+        raise ScenarioError(shown, [("", _TOO_DEEP)]) from None
     if bad is not None:
         raise ScenarioError(shown, [(bad, "must be a finite number, not nan or inf")])
-    return pickle.dumps(data)
+    return pickled
+
+
+_TOO_DEEP = ("tables or arrays nested too deeply to read (hundreds of levels); a scenario "
+             "nests a few levels at most (see docs/scenarios.md)")
 
 
 def _non_finite(value: Any, loc: tuple[Any, ...]) -> str | None:
@@ -162,6 +172,13 @@ def _non_finite(value: Any, loc: tuple[Any, ...]) -> str | None:
     return None
 
 
+_MOST_EXTENDS = 64  # files in one chain of extends: far more than anyone writes
+
+
+class _ChainTooLong(ScenarioError):
+    """Raised deep in a chain and reported as is, for the first file of the chain."""
+
+
 def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """The raw table of a scenario file with its ``extends`` chain merged in."""
     path = Path(path)
@@ -175,6 +192,9 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
     if not isinstance(parent, str) or not parent:
         raise ScenarioError(shown, [("extends", "must be a file name such as 'baseline.toml'")])
     parent_path = path.parent / parent
+    if len(_seen) >= _MOST_EXTENDS:
+        raise _ChainTooLong(_seen[0], [("extends", f"more than {_MOST_EXTENDS} files in a "
+                                                   "chain of extends; merge some of them")])
     if parent_path.resolve() in (*_seen, real):
         raise ScenarioError(shown, [("extends", f"cycle: {parent} is already in this chain of "
                                                 "extends (it leads back here)")])
@@ -187,6 +207,8 @@ def resolve_file(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, An
         )
     try:
         base = resolve_file(parent_path, (*_seen, real))
+    except _ChainTooLong:
+        raise
     except ScenarioError as exc:
         problems = [("extends", f"{exc.file}: {path_}: {msg}") for path_, msg in exc.problems]
         raise ScenarioError(shown, problems) from None
@@ -258,8 +280,15 @@ def _check_roster(scenario: Scenario, file: str | Path) -> None:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Load, inherit and validate a scenario file."""
-    return scenario_from_dict(resolve_file(path), path)
+    """Load, inherit and validate a scenario file.
+
+    Every problem is a :class:`ScenarioError`, even one that exhausts Python's recursion,
+    so a batch can go on to the next file.
+    """
+    try:
+        return scenario_from_dict(resolve_file(path), path)
+    except RecursionError:
+        raise ScenarioError(path, [("", _TOO_DEEP)]) from None
 
 
 def scenario_hash(scenario: Scenario) -> str:
