@@ -1,15 +1,27 @@
-"""Local worker processes: chunks of work on a pool started from a fork server."""
+"""Local worker processes: chunks of work on a pool started from a fork server.
+
+Every pool here is an :func:`owned_pool`: its workers end when the process that started
+them ends, however it ends. A worker is forked from the fork server, not from its owner,
+and holds the server's and the resource tracker's pipes open; a worker left waiting for
+work after ``kill -9`` of its owner would keep all three alive for good.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import itertools
 import multiprocessing as mp
+import os
+import select
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
-__all__ = ["ProcessExecutor", "warm_context", "worker_context"]
+__all__ = ["ProcessExecutor", "end_with", "owned_pool", "stop_pool", "warm_context",
+           "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +59,66 @@ def warm_context(*preload: str) -> BaseContext:
     return context
 
 
+def end_with(owner: int) -> None:
+    """End this process when process ``owner`` ends, even if it is killed outright.
+
+    Watched through a pidfd where there is one (Linux), else by asking every second whether
+    ``owner`` still exists, in a daemon thread either way.
+    """
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:  # gone already
+        os._exit(0)
+    except (AttributeError, OSError):  # no pidfd here
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _exists(owner):
+                time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-owner", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def _start_worker(owner: int, then: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    """A worker's first act: leave Ctrl-C to its owner (which stops the pool; a worker
+    interrupted too would print a traceback), end with the owner, then ``then(*args)``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with(owner)
+    if then is not None:
+        then(*args)
+
+
+def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
+               initargs: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
+    """A process pool whose workers ignore Ctrl-C and end when this process ends; each then
+    runs ``initializer(*initargs)``, as ``ProcessPoolExecutor`` would."""
+    return cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                  initargs=(os.getpid(), initializer, initargs))
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor, *, wait: bool = True) -> None:
+    """Shut ``pool`` down; with ``wait=False`` (the command is being stopped) its workers
+    are killed at once rather than finishing the chunks they hold."""
+    if not wait:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
 class ProcessExecutor:
     """A local pool of worker processes.
 
@@ -61,20 +133,21 @@ class ProcessExecutor:
         self.window = window
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
-        with cf.ProcessPoolExecutor(max_workers=self.workers,
-                                    mp_context=worker_context("sim.engine.ensemble")) as pool:
-            queue = iter(enumerate(items))
-            futures: dict[cf.Future[Any], int] = {}
-            try:
-                while True:
-                    room = self.workers * self.window - len(futures)
-                    for index, item in itertools.islice(queue, room):
-                        futures[pool.submit(fn, item)] = index
-                    if not futures:
-                        return
-                    finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
-                    for future in finished:
-                        yield futures.pop(future), future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
+        pool = owned_pool(self.workers, worker_context("sim.engine.ensemble"))
+        queue = iter(enumerate(items))
+        futures: dict[cf.Future[Any], int] = {}
+        complete = False
+        try:
+            while True:
+                room = self.workers * self.window - len(futures)
+                for index, item in itertools.islice(queue, room):
+                    futures[pool.submit(fn, item)] = index
+                if not futures:
+                    complete = True
+                    return
+                finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    yield futures.pop(future), future.result()
+        finally:
+            # stopped early (Ctrl-C, SIGTERM, an error): no chunk is worth finishing
+            stop_pool(pool, wait=complete)
