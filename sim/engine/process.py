@@ -9,6 +9,7 @@ work after ``kill -9`` of its owner would keep all three alive for good.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import itertools
 import multiprocessing as mp
 import os
@@ -102,21 +103,76 @@ def _start_worker(owner: int, then: Callable[..., None] | None, args: tuple[Any,
         then(*args)
 
 
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+class _OwnedPool(cf.ProcessPoolExecutor):
+    """Ctrl-C or SIGTERM waits while work is submitted: submitting may start a worker, and
+    one stopped halfway would be started but unknown to the pool, so neither killed nor
+    waited for (it then prints a traceback, failing to find the queues it was to use)."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> cf.Future[R]:
+        with _signals_held():
+            return super().submit(fn, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Python's handlers of Ctrl-C and SIGTERM run when the block ends, not within it (in
+    the main thread, the only one they run in)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[int] = []
+    previous = {number: signal.getsignal(number) for number in _HELD}
+    for number, handler in previous.items():
+        if callable(handler):
+            signal.signal(number, lambda number, frame: pending.append(number))
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in pending:
+            handler = previous[number]
+            if callable(handler):
+                handler(number, None)
+
+
 def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
                initargs: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
     """A process pool whose workers ignore Ctrl-C and end when this process ends; each then
     runs ``initializer(*initargs)``, as ``ProcessPoolExecutor`` would."""
-    return cf.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                  initargs=(os.getpid(), initializer, initargs))
+    return _OwnedPool(workers, mp_context=context, initializer=_start_worker,
+                      initargs=(os.getpid(), initializer, initargs))
 
 
 def stop_pool(pool: cf.ProcessPoolExecutor, *, wait: bool = True) -> None:
     """Shut ``pool`` down; with ``wait=False`` (the command is being stopped) its workers
     are killed at once rather than finishing the chunks they hold."""
     if not wait:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.kill()
+        _kill_workers(pool)
     pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Kill the workers, then end the pool's pipes to them, which would otherwise hold its
+    shutdown, and this process's exit, for good: its feeder thread blocked writing work
+    nobody reads, and its manager thread reading a result a worker was killed writing.
+    (The pool's own handling of a dead worker waits on both; the attributes are private
+    to ``concurrent.futures``, hence ``getattr``.)"""
+    calls = getattr(pool, "_call_queue", None)
+    if calls is not None:
+        calls.cancel_join_thread()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=10)
+    for queue, end in ((calls, "_reader"), (getattr(pool, "_result_queue", None), "_writer")):
+        connection = getattr(queue, end, None)
+        if connection is not None:
+            connection.close()  # with the workers gone, the other end sees the pipe end
 
 
 class ProcessExecutor:
