@@ -321,3 +321,26 @@ def test_a_stopped_pool_does_not_wait_for_its_workers(tmp_path):
     done = subprocess.run([sys.executable, "stop.py"], capture_output=True, text=True,
                           env=env, timeout=120, cwd=tmp_path)
     assert done.stdout == "stopped\n" * 10, done.stderr
+
+
+def test_signals_wait_for_the_check_within_a_deferring_block():
+    """As calibration's sampler uses it: a SIGTERM inside emcee would print its traceback."""
+    from sim.engine.process import signals_deferred
+
+    seen = []
+    previous = signal.signal(signal.SIGTERM, lambda number, frame: seen.append(number))
+    try:
+        with signals_deferred() as check:
+            signal.raise_signal(signal.SIGTERM)
+            signal.raise_signal(signal.SIGINT)
+            assert seen == []
+            with pytest.raises(KeyboardInterrupt):  # each handler, in the order sent
+                check()
+            assert seen == [signal.SIGTERM]
+            check()  # nothing more is pending
+            assert seen == [signal.SIGTERM]
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        signal.raise_signal(signal.SIGTERM)
+        assert seen == [signal.SIGTERM] * 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -3,7 +3,10 @@
 Every pool here is an :func:`owned_pool`: its workers end when the process that started
 them ends, however it ends. A worker is forked from the fork server, not from its owner,
 and holds the server's and the resource tracker's pipes open; a worker left waiting for
-work after ``kill -9`` of its owner would keep all three alive for good.
+work after ``kill -9`` of its owner would keep all three alive for good. (A parent-death
+signal would not do: a worker's parent is the fork server, which lives as long as any
+worker does.) So each worker watches its owner; once the workers are gone, the fork server
+and the resource tracker see their pipes close and end too.
 """
 
 from __future__ import annotations
@@ -21,8 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
-__all__ = ["ProcessExecutor", "end_with", "owned_pool", "stop_pool", "warm_context",
-           "worker_context"]
+__all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
+           "warm_context", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -112,31 +115,35 @@ class _OwnedPool(cf.ProcessPoolExecutor):
     waited for (it then prints a traceback, failing to find the queues it was to use)."""
 
     def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> cf.Future[R]:
-        with _signals_held():
+        with signals_deferred():
             return super().submit(fn, *args, **kwargs)
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Python's handlers of Ctrl-C and SIGTERM run when the block ends, not within it (in
-    the main thread, the only one they run in)."""
+def signals_deferred() -> Iterator[Callable[[], None]]:
+    """Ctrl-C and SIGTERM, as this process handles them, wait within the block: for the
+    ``check()`` it yields, or the block's end. Signals run their Python handlers in the main
+    thread only; elsewhere, and for a signal ignored, nothing changes."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield lambda: None
         return
     pending: list[int] = []
-    previous = {number: signal.getsignal(number) for number in _HELD}
-    for number, handler in previous.items():
-        if callable(handler):
-            signal.signal(number, lambda number, frame: pending.append(number))
+    deferred = {number: handler for number in _HELD
+                if callable(handler := signal.getsignal(number))}
+    for number in deferred:
+        signal.signal(number, lambda number, frame: pending.append(number))
+
+    def check() -> None:
+        while pending:
+            number = pending.pop(0)
+            deferred[number](number, None)
+
     try:
-        yield
+        yield check
     finally:
-        for number, handler in previous.items():
+        for number, handler in deferred.items():
             signal.signal(number, handler)
-        for number in pending:
-            handler = previous[number]
-            if callable(handler):
-                handler(number, None)
+        check()
 
 
 def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
