@@ -182,14 +182,16 @@ def test_disk_error_while_writing_is_one_line_and_leaves_nothing(tmp_path, small
                                                                  capsys):
     import sim.cli.saving as saving
 
-    def full(*args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def full(frame, path):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
     monkeypatch.setattr(saving, "write_parquet", full)
     out = tmp_path / "half"
     err = _main_error(["run", str(small), "--runs", "10", "--out", str(out)], capsys)
-    assert err == f"error: {out}: cannot write results (No space left on device); " \
-                  "nothing was written\n"
+    # the file that failed, by the name it would have had, and what to do next
+    assert err == f"error: {out / 'runs.parquet'}: cannot write results (No space left on " \
+                  "device); nothing was written and there is nothing to --resume: free some " \
+                  "space, then run the command again\n"
     assert not out.exists()
     assert list(tmp_path.glob(".half*")) == []
 

@@ -11,15 +11,13 @@ draws asked for, or a step limit is reached.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.process import signals_deferred
 from ..scenario.schema import Scenario
 from .likelihood import Likelihood
 
@@ -109,29 +107,6 @@ def _rhat_ess(chains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.atleast_1d(rhat), np.atleast_1d(ess)
 
 
-@contextlib.contextmanager
-def _interrupt_between_steps() -> Iterator[Callable[[], None]]:
-    """Ctrl-C while sampling stops at the end of the sampler's step. Raised inside the
-    likelihood instead, it would pass through emcee's wrapper, which prints a traceback to
-    standard output first. Only the main thread can handle signals; elsewhere, and where
-    SIGINT is not Python's default handler (ignored, say), nothing changes."""
-    if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
-        yield lambda: None
-        return
-    pending: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: pending.append(number))
-
-    def check() -> None:
-        if pending:
-            raise KeyboardInterrupt
-
-    try:
-        yield check
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
 def fit(likelihood: Likelihood, priors: Sequence[Prior], *, seed: int,
         settings: FitSettings = FitSettings(),
         progress: Callable[[int, int], None] | None = None) -> Fit:
@@ -170,7 +145,9 @@ def fit(likelihood: Likelihood, priors: Sequence[Prior], *, seed: int,
     steps, converged = 0, False
     burn = min(settings.burn, settings.max_steps // 4)
     rhat = ess = np.full(k, np.nan)
-    with _interrupt_between_steps() as check_interrupt:
+    # Ctrl-C or SIGTERM stops at the end of a step: raised inside the likelihood, it would
+    # pass through emcee's wrapper, which prints a traceback to standard output first
+    with signals_deferred() as check_interrupt:
         while steps < settings.max_steps:
             block = min(settings.block if steps else burn + settings.block,
                         settings.max_steps - steps)

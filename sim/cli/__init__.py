@@ -8,12 +8,17 @@ layer: it may import every other.
 
 from __future__ import annotations
 
+import functools
 import gc
 import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from .. import __version__
+from ..results.temporary import LeftoverWarning
 from .backtest import backtest
 from .batch import batch
 from .calibrate import calibrate
@@ -27,12 +32,27 @@ from .plot import plot
 from .run import run
 from .scenarios import list_scenarios, show, validate
 from .sensitivity import sensitivity
+from .signals import TERMINATED_STATUS, Terminated, stop_on_sigterm
 from .sweep import sweep
 
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Stopped(BaseException):
+    """A SIGTERM once the command has cleaned up: past click, which would print a blank
+    line for it as for a Ctrl-C at a terminal."""
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except Terminated:
+            raise _Stopped from None
+
+
+@click.group(cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="recsim")
 def cli() -> None:
     """Simulate how recognition of the Taliban government spreads, state by state.
@@ -75,21 +95,39 @@ def main(argv: list[str] | None = None) -> None:
 
     So do operating-system errors (a full disk, a file that cannot be read or written),
     which are about the user's environment rather than bugs; anything else keeps its
-    traceback. Run as the ``recsim`` command (no ``argv``), the process ends right after:
+    traceback. SIGTERM is handled as Ctrl-C is (clean up, one line), with exit status 143.
+    Run as the ``recsim`` command (no ``argv``), the process ends right after:
     every object is then frozen out of the garbage collector, whose final pass over pandas,
     SciPy and Mesa would otherwise add most of a second to every command's exit.
     """
     try:
-        _main(argv)
+        with stop_on_sigterm(), warnings.catch_warnings():
+            warnings.showwarning = functools.partial(_show_warning, warnings.showwarning)
+            _main(argv)
     finally:
         if argv is None:
             gc.freeze()
 
 
+def _show_warning(fallback: Callable[..., None], message: Warning | str,
+                  category: type[Warning], *args: Any, **kwargs: Any) -> None:
+    """A temporary left by a stopped command, as one line; other warnings by ``fallback``."""
+    if issubclass(category, LeftoverWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        fallback(message, category, *args, **kwargs)
+
+
 def _main(argv: list[str] | None) -> None:
     try:
         code = cli.main(args=argv, prog_name="recsim", standalone_mode=False)
-    except click.exceptions.Abort:
+    except (_Stopped, Terminated):
+        click.echo("error: terminated", err=True)
+        sys.exit(TERMINATED_STATUS)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, Terminated):  # a SIGTERM outside a command's body
+            click.echo("error: terminated", err=True)
+            sys.exit(TERMINATED_STATUS)
         click.echo("error: aborted", err=True)
         sys.exit(130)
     except _NO_ARGS as exc:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .common import (
+    cannot_write,
     check_out_dir,
     load_or_fail,
     point_estimates,
@@ -142,11 +143,11 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
     from ..engine.executors import make_executor
     from ..results.directory import read_run_dir
     from ..results.effects import Counterfactuals
-    from ..results.files import atomic_directory
+    from .common import results_directory
     from .drawing import start_run_outputs
     from .saving import write_run_data
 
-    with atomic_directory(target) as temp, _batch_bar(runs * len(loaded), quiet=quiet) as bar:
+    with results_directory(target) as temp, _batch_bar(runs * len(loaded), quiet=quiet) as bar:
         executor = make_executor(workers)
         counterfactuals = Counterfactuals(executor)  # one no-shock ensemble serves many
         pending: dict[str, tuple[Path, PendingRun]] = {}
@@ -164,6 +165,7 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
                 pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer,
                                                          in_batch=True))
             except Exception as exc:  # one scenario's failure must not stop the batch
+                _stop_if_cannot_write(exc, temp)
                 shutil.rmtree(temp / name, ignore_errors=True)
                 failed.append(_Failure(file, _describe(exc)))
         if not pending:
@@ -178,11 +180,19 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
                 images.write()
                 run_png[name] = images.png
             except Exception as exc:  # a figure that cannot be drawn fails its scenario
+                _stop_if_cannot_write(exc, temp)
                 shutil.rmtree(temp / name, ignore_errors=True)
                 failed.append(_Failure(file, _describe(exc)))
         if not run_png:
             raise _NothingRan
         return comparison.finish(run_png, failed)
+
+
+def _stop_if_cannot_write(exc: Exception, temp: Path) -> None:
+    """A full disk (say) stops the whole batch, before it simulates anything more: one line
+    naming the file, and nothing left (sim/cli/common.py, ``results_directory``)."""
+    if cannot_write(exc, temp):
+        raise exc
 
 
 def _describe(exc: Exception) -> str:
@@ -212,6 +222,7 @@ class _Comparison:
             self.batch = _write_comparison(self.temp, runs_done, failed, **self.settings)
             self.futures = submit_batch_figures(self.batch, self.renderer)
         except Exception as exc:  # keep the scenarios' results even so
+            _stop_if_cannot_write(exc, self.temp)
             self.error = _describe(exc)
 
     def finish(self, run_png: dict[str, dict[str, bytes]], failed: list[_Failure]) -> str:
@@ -228,6 +239,7 @@ class _Comparison:
         try:
             batch_images(self.batch, self.futures, run_png).write()
         except Exception as exc:  # keep the scenarios' results even so
+            _stop_if_cannot_write(exc, self.temp)
             return _describe(exc)
         return ""
 

@@ -6,6 +6,7 @@ standard library only; the library behind each command is imported when it runs.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMATS",
     "RecsimError",
+    "cannot_write",
     "check_out_dir",
     "fail",
     "fail_if_taken",
@@ -160,17 +162,41 @@ def fail_if_taken(target: Path) -> None:
              "choose another --out")
 
 
+# errors that say the disk takes nothing more, whichever file is written next
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO}
+_WHAT_TO_DO = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space",
+               errno.EFBIG: "raise the file size limit ('ulimit -f')"}
+
+
+def cannot_write(exc: BaseException, directory: Path) -> bool:
+    """True if ``exc`` says nothing more can be written into ``directory`` (a full disk,
+    say): a command writing many results should stop rather than compute more."""
+    if not isinstance(exc, OSError):
+        return False
+    if exc.errno in _NO_ROOM:
+        return True
+    return bool(exc.filename) and Path(os.fsdecode(exc.filename)).is_relative_to(directory)
+
+
 @contextmanager
 def results_directory(target: Path) -> Iterator[Path]:
     """The temporary directory that becomes ``target`` when the block ends
-    (:func:`sim.results.files.atomic_directory`); a failure to write is one line, and
-    nothing is left behind."""
+    (:func:`sim.results.files.atomic_directory`); a failure to write is one line naming the
+    file, and nothing is left behind."""
+    temp = None
     try:
         with atomic_directory(target) as temp:
             yield temp
     except OSError as exc:
         fail_if_taken(target)
-        fail(f"{target}: cannot write results ({exc.strerror or exc}); nothing was written")
+        where = target
+        if exc.filename:  # a file of the temporary directory, by the name it would have had
+            where = Path(os.fsdecode(exc.filename))
+            if temp is not None and where.is_relative_to(temp):
+                where = target / where.relative_to(temp)
+        hint = _WHAT_TO_DO.get(exc.errno, "choose another --out or fix the problem")
+        fail(f"{where}: cannot write results ({exc.strerror or exc}); nothing was written "
+             f"and there is nothing to --resume: {hint}, then run the command again")
 
 
 def check_out_dir(target: Path) -> None:

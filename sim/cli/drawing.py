@@ -67,11 +67,11 @@ class Renderer:
         self.workers = _draw_workers() if workers is None else workers
         self._pool: cf.ProcessPoolExecutor | None = None
         if self.workers > 1:
-            from ..engine.process import warm_context
+            from ..engine.process import owned_pool, warm_context
 
             engine = ("sim.engine.ensemble",) if simulating else ()
             context = warm_context("sim.cli.render", *engine)
-            self._pool = cf.ProcessPoolExecutor(self.workers, mp_context=context)
+            self._pool = owned_pool(self.workers, context)  # its workers end with us
 
     def submit(self, kind: str, name: str, data: Any,
                formats: tuple[str, ...]) -> cf.Future[dict[str, bytes]]:
@@ -86,17 +86,20 @@ class Renderer:
             future.set_exception(exc)
         return future
 
-    def close(self) -> None:
-        """Stop the workers; figures not yet drawn are dropped."""
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the workers; figures not yet drawn are dropped, and with ``wait=False`` (the
+        command is being stopped) so are those being drawn."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            from ..engine.process import stop_pool
+
+            stop_pool(self._pool, wait=wait)
             self._pool = None
 
     def __enter__(self) -> Renderer:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(wait=kind is None)
 
 
 def _formats(fmt: str) -> tuple[str, ...]:

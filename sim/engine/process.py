@@ -1,15 +1,31 @@
-"""Local worker processes: chunks of work on a pool started from a fork server."""
+"""Local worker processes: chunks of work on a pool started from a fork server.
+
+Every pool here is an :func:`owned_pool`: its workers end when the process that started
+them ends, however it ends. A worker is forked from the fork server, not from its owner,
+and holds the server's and the resource tracker's pipes open; a worker left waiting for
+work after ``kill -9`` of its owner would keep all three alive for good. (A parent-death
+signal would not do: a worker's parent is the fork server, which lives as long as any
+worker does.) So each worker watches its owner; once the workers are gone, the fork server
+and the resource tracker see their pipes close and end too.
+"""
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import itertools
 import multiprocessing as mp
+import os
+import select
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
-__all__ = ["ProcessExecutor", "warm_context", "worker_context"]
+__all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
+           "warm_context", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +63,125 @@ def warm_context(*preload: str) -> BaseContext:
     return context
 
 
+def end_with(owner: int) -> None:
+    """End this process when process ``owner`` ends, even if it is killed outright.
+
+    Watched through a pidfd where there is one (Linux), else by asking every second whether
+    ``owner`` still exists, in a daemon thread either way.
+    """
+    try:
+        handle = os.pidfd_open(owner)
+    except ProcessLookupError:  # gone already
+        os._exit(0)
+    except (AttributeError, OSError):  # no pidfd here
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _exists(owner):
+                time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-owner", daemon=True).start()
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def _start_worker(owner: int, then: Callable[..., None] | None, args: tuple[Any, ...]) -> None:
+    """A worker's first act: leave Ctrl-C to its owner (which stops the pool; a worker
+    interrupted too would print a traceback), end with the owner, then ``then(*args)``."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with(owner)
+    if then is not None:
+        then(*args)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+class _OwnedPool(cf.ProcessPoolExecutor):
+    """Ctrl-C or SIGTERM waits while work is submitted: submitting may start a worker, and
+    one stopped halfway would be started but unknown to the pool, so neither killed nor
+    waited for (it then prints a traceback, failing to find the queues it was to use)."""
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> cf.Future[R]:
+        with signals_deferred():
+            return super().submit(fn, *args, **kwargs)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[Callable[[], None]]:
+    """Ctrl-C and SIGTERM, as this process handles them, wait within the block: for the
+    ``check()`` it yields, or the block's end. Signals run their Python handlers in the main
+    thread only; elsewhere, and for a signal ignored, nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: None
+        return
+    pending: list[int] = []
+    deferred = {number: handler for number in _HELD
+                if callable(handler := signal.getsignal(number))}
+    for number in deferred:
+        signal.signal(number, lambda number, frame: pending.append(number))
+
+    def check() -> None:
+        while pending:
+            number = pending.pop(0)
+            deferred[number](number, None)
+
+    try:
+        yield check
+    finally:
+        for number, handler in deferred.items():
+            signal.signal(number, handler)
+        check()
+
+
+def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
+               initargs: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
+    """A process pool whose workers ignore Ctrl-C and end when this process ends; each then
+    runs ``initializer(*initargs)``, as ``ProcessPoolExecutor`` would."""
+    return _OwnedPool(workers, mp_context=context, initializer=_start_worker,
+                      initargs=(os.getpid(), initializer, initargs))
+
+
+def stop_pool(pool: cf.ProcessPoolExecutor, *, wait: bool = True) -> None:
+    """Shut ``pool`` down; with ``wait=False`` (the command is being stopped) its workers
+    are killed at once rather than finishing the chunks they hold."""
+    if not wait:
+        _kill_workers(pool)
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Kill the workers, then end the pool's pipes to them, which would otherwise hold its
+    shutdown, and this process's exit, for good: its feeder thread blocked writing work
+    nobody reads, and its manager thread reading a result a worker was killed writing.
+    (The pool's own handling of a dead worker waits on both; the attributes are private
+    to ``concurrent.futures``, hence ``getattr``.)"""
+    calls = getattr(pool, "_call_queue", None)
+    if calls is not None:
+        calls.cancel_join_thread()
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=10)
+    for queue, end in ((calls, "_reader"), (getattr(pool, "_result_queue", None), "_writer")):
+        connection = getattr(queue, end, None)
+        if connection is not None:
+            connection.close()  # with the workers gone, the other end sees the pipe end
+
+
 class ProcessExecutor:
     """A local pool of worker processes.
 
@@ -61,20 +196,21 @@ class ProcessExecutor:
         self.window = window
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
-        with cf.ProcessPoolExecutor(max_workers=self.workers,
-                                    mp_context=worker_context("sim.engine.ensemble")) as pool:
-            queue = iter(enumerate(items))
-            futures: dict[cf.Future[Any], int] = {}
-            try:
-                while True:
-                    room = self.workers * self.window - len(futures)
-                    for index, item in itertools.islice(queue, room):
-                        futures[pool.submit(fn, item)] = index
-                    if not futures:
-                        return
-                    finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
-                    for future in finished:
-                        yield futures.pop(future), future.result()
-            finally:
-                for future in futures:
-                    future.cancel()
+        pool = owned_pool(self.workers, worker_context("sim.engine.ensemble"))
+        queue = iter(enumerate(items))
+        futures: dict[cf.Future[Any], int] = {}
+        complete = False
+        try:
+            while True:
+                room = self.workers * self.window - len(futures)
+                for index, item in itertools.islice(queue, room):
+                    futures[pool.submit(fn, item)] = index
+                if not futures:
+                    complete = True
+                    return
+                finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    yield futures.pop(future), future.result()
+        finally:
+            # stopped early (Ctrl-C, SIGTERM, an error): no chunk is worth finishing
+            stop_pool(pool, wait=complete)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import io
 import os
-import select
-import signal
 import threading
 from typing import Any
 
@@ -80,34 +78,6 @@ def _draw(name: str, data: dict[str, Any]) -> Figure:
     raise ValueError(f"unknown view {name!r}")
 
 
-def _start_worker(server: int) -> None:
-    """Start a drawing worker: leave Ctrl-C to the server (which stops the pool), end with
-    the server however it ends, and draw every view once (:func:`warm_up`)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _end_with(server)
-    warm_up()
-
-
-def _end_with(server: int) -> None:
-    """End this process when process ``server`` ends, even if it is killed outright.
-
-    A killed server cannot stop its pool, and a pool worker waits for work forever; this
-    one watches the server through a pidfd (Linux) and leaves when it is gone.
-    """
-    try:
-        handle = os.pidfd_open(server)
-    except ProcessLookupError:  # gone already
-        os._exit(0)
-    except (AttributeError, OSError):  # no pidfd here: the server's own shutdown stops us
-        return
-
-    def watch() -> None:
-        select.select([handle], [], [])
-        os._exit(0)
-
-    threading.Thread(target=watch, name="end-with-server", daemon=True).start()
-
-
 def warm_up() -> None:
     """Draw every view once on a small made-up scenario, so that the first real drawing
     does not pay for loading fonts and caching text layouts (tenths of a second each)."""
@@ -149,11 +119,11 @@ class FigurePool:
         self.workers = workers
         self._pool: cf.Executor
         if workers > 0:
-            from ..engine.process import warm_context
+            from ..engine.process import owned_pool, warm_context
 
-            self._pool = cf.ProcessPoolExecutor(workers, initializer=_start_worker,
-                                                initargs=(os.getpid(),),
-                                                mp_context=warm_context("sim.explore.figures"))
+            # workers leave Ctrl-C to this process, end with it, and draw every view once
+            self._pool = owned_pool(workers, warm_context("sim.explore.figures"),
+                                    initializer=warm_up)
             for _ in range(workers):  # start every worker now (a pool starts them on demand)
                 self._pool.submit(int)
         else:

@@ -1,7 +1,8 @@
 """Writing results: atomic files and directories, table formats, manifests' provenance.
 
-Files are written complete into a temporary name, then renamed into place. Imports only the
-standard library at load time, so the command line can check an output path cheaply.
+Files are written complete into a temporary name (:mod:`sim.results.temporary`), flushed
+to disk, then renamed into place. Imports only the standard library at load time, so the
+command line can check an output path cheaply.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import hashlib
 import json
 import os
 import shlex
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .temporary import sync_files, temporary_sibling
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,19 +102,34 @@ def scenario_toml(scenario: Scenario) -> str:
     return tomli_w.dumps(data)
 
 
+@contextlib.contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """An error writing ``path`` names it (a failed ``write()`` names no file), so the
+    message of a full disk says which file it was."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """A table as CSV with a fixed number format and line ending, so reruns match byte for byte."""
-    frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    with _naming(path):
+        frame.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """A table as zstd-compressed Parquet (pyarrow), keeping nullable and categorical types."""
-    frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+    with _naming(path):
+        frame.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
     """A dictionary as indented JSON with sorted keys."""
-    path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    with _naming(path):
+        path.write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
 def is_taken(target: Path) -> bool:
@@ -131,35 +147,26 @@ def atomic_directory(target: Path) -> Iterator[Path]:
     if is_taken(target):
         raise FileExistsError(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
-    temp.chmod(0o755)
-    try:
+    with temporary_sibling(target, directory=True) as temp:
+        temp.chmod(0o755)
         yield temp
+        sync_files(temp)
         if target.exists():
             target.rmdir()
         os.replace(temp, target)
-    except BaseException:
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary sibling, so a reader never sees half a file."""
+    """Write ``path`` through a temporary sibling, so a reader never sees half a file; the
+    temporary goes whatever fails (writing, flushing, closing or renaming)."""
     path = Path(path)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                     delete=False) as handle:
-        try:
+    with _naming(path), temporary_sibling(path, directory=False) as temp:
+        with open(temp, "wb") as handle:
             handle.write(data)
-        except BaseException:
-            handle.close()
-            Path(handle.name).unlink(missing_ok=True)
-            raise
-    try:
-        os.chmod(handle.name, 0o644)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
 
 
 def command_line() -> str:
