@@ -106,7 +106,7 @@ def test_a_damaged_chunk_is_named_and_recomputed(reference, tmp_path, kind):
     partial = _unfinished(reference, tmp_path)
     target = partial / "chunks" / "c000002.npz"
     damage(target)
-    stale = partial / "chunks" / ".c000004.npz.x1y2z3.tmp"  # what a kill mid-write leaves
+    stale = partial / "chunks" / ".c000004.npz.x1y2z3.recsim.tmp"  # a killed write's
     stale.write_bytes(b"half")
     result = invoke(*SWEEP, "--resume", partial)
     assert result.exit_code == 0, result.output
@@ -206,7 +206,7 @@ def test_what_a_study_that_never_started_left_is_accepted_by_out(reference, tmp_
     """An empty chunks/ (older versions made it before study.json) and a temporary file."""
     out = tmp_path / "study"
     (out / "chunks").mkdir(parents=True)
-    (out / ".study.json.abc123.tmp").write_text("{")
+    (out / ".study.json.abc123.recsim.tmp").write_text("{")
     assert failing(capsys, *SWEEP, "--resume", out) == (
         f"error: --resume {out}: the study never started (no study.json), so there is "
         f"nothing to resume; start it with --out {out}\n")

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .temporary import sync_files, temporary_sibling
+from .temporary import sync_directory, sync_files, temporary_sibling
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,11 +154,13 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         if target.exists():
             target.rmdir()
         os.replace(temp, target)
+    sync_directory(target.parent)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary sibling, so a reader never sees half a file; the
-    temporary goes whatever fails (writing, flushing, closing or renaming)."""
+    """Write ``path`` through a temporary sibling flushed to disk, so a reader never sees half
+    a file, even after a power cut; the temporary goes whatever fails (writing, flushing,
+    closing or renaming)."""
     path = Path(path)
     with _naming(path), temporary_sibling(path, directory=False) as temp:
         with open(temp, "wb") as handle:
@@ -167,6 +169,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
         os.replace(temp, path)
+    sync_directory(path.parent)
 
 
 def command_line() -> str:

@@ -23,14 +23,21 @@ try:
 except ImportError:  # Windows: temporaries are not locked, and none is removed later
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["TEMP_SUFFIX", "LeftoverWarning", "remove_leftovers", "sync_files",
-           "temporary_sibling"]
+__all__ = ["TEMP_SUFFIX", "LeftoverWarning", "is_temporary", "remove_leftovers",
+           "sync_directory", "sync_file", "sync_files", "temporary_sibling"]
 
 TEMP_SUFFIX = ".recsim.tmp"
 _CLAIMING = ".recsim-new"  # the name before the lock is held, never removed by another
 # what the versions before TEMP_SUFFIX left: reported, since nothing says if their owner lives
 _UNLOCKED = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
 _swept: set[Path] = set()
+
+
+def is_temporary(name: str) -> bool:
+    """True for the name of a temporary file or directory that recsim writes (or wrote,
+    in earlier versions) before renaming it into place."""
+    return name.startswith(".") and (name.endswith((TEMP_SUFFIX, _CLAIMING))
+                                     or _UNLOCKED.match(name) is not None)
 
 
 class LeftoverWarning(UserWarning):
@@ -120,14 +127,29 @@ def temporary_sibling(target: Path, *, directory: bool) -> Iterator[Path]:
         os.close(handle)
 
 
+def sync_file(path: Path) -> None:
+    """Flush one file to disk: a full disk may only say so now."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
 def sync_files(directory: Path) -> None:
-    """Flush every file under ``directory`` to disk (a full disk may only say so now)."""
+    """Flush every file under ``directory`` to disk (see :func:`sync_file`)."""
     for root, _, names in os.walk(directory):
         for name in names:
             path = os.path.join(root, name)
             if not os.path.islink(path):
-                handle = os.open(path, os.O_RDONLY)
-                try:
-                    os.fsync(handle)
-                finally:
-                    os.close(handle)
+                sync_file(Path(path))
+
+
+def sync_directory(directory: Path) -> None:
+    """Make the renames in ``directory`` durable, where the platform allows it."""
+    with contextlib.suppress(OSError):
+        handle = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)

@@ -18,20 +18,25 @@ import contextlib
 import errno
 import json
 import os
-import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from ..results.files import atomic_write_bytes
+from ..results.temporary import (
+    is_temporary,
+    remove_leftovers,
+    sync_directory,
+    sync_file,
+    temporary_sibling,
+)
 from .chunk_files import ChunkDamage, NotAChunk, chunk_index, decode_chunk, encode_chunk
 from .measures import Tally
 from .sweep import StudyPlan
 
-__all__ = ["CheckpointStore", "StudyMismatch", "publish", "write_durably"]
+__all__ = ["CheckpointStore", "StudyMismatch", "publish"]
 
 Report = Callable[[Path, str], None]  # a damaged chunk file: what is wrong, what is done
 
@@ -76,9 +81,9 @@ class CheckpointStore:
             return False
         for entry in self.directory.iterdir():
             if entry == self.chunk_dir and entry.is_dir():
-                if any(not _is_leftover(inner) for inner in entry.iterdir()):
+                if any(not is_temporary(inner.name) for inner in entry.iterdir()):
                     return False
-            elif not _is_leftover(entry):
+            elif not is_temporary(entry.name):
                 return False
         return True
 
@@ -97,7 +102,7 @@ class CheckpointStore:
             self.tidy()
             with contextlib.suppress(OSError):
                 self.chunk_dir.rmdir()  # an empty one left by a start that failed
-            write_durably(self.plan_file, text.encode())
+            atomic_write_bytes(self.plan_file, text.encode())
             made.append(self.plan_file.unlink)
             self.chunk_dir.mkdir(exist_ok=True)
         except OSError:
@@ -160,70 +165,25 @@ class CheckpointStore:
         return found
 
     def tidy(self) -> None:
-        """Remove the temporary files and folders of writes that were cut short (a killed
-        process leaves them): they are never read, only take space. Make ``chunks/`` if
-        it is missing, so that the chunks can be written."""
+        """Remove the temporary files and folders of writes that were cut short by a kill
+        (a live writer's stay: see :mod:`sim.results.temporary`). Make ``chunks/`` if it is
+        missing, so that the chunks can be written."""
         if self.plan_file.is_file():
             self.chunk_dir.mkdir(exist_ok=True)
         for folder in (self.directory, self.chunk_dir):
             if not folder.is_dir():
                 continue
-            for entry in folder.iterdir():
-                if _is_leftover(entry):
-                    if entry.is_dir():
-                        shutil.rmtree(entry, ignore_errors=True)
-                    else:
-                        entry.unlink(missing_ok=True)
+            remove_leftovers(folder)
 
     def save(self, index: int, tally: Tally) -> None:
         """Write one finished chunk durably and atomically."""
-        write_durably(self.chunk_file(index), encode_chunk(index, self.fingerprint, tally))
-
-
-_LEFTOVER = re.compile(r"\.(study\.json|results|c\d{6,}\.npz)\..+\.tmp")
-
-
-def _is_leftover(entry: Path) -> bool:
-    """A temporary file of :func:`write_durably` or folder of :func:`publish` in a study
-    directory (``.study.json.XXXX.tmp``, ``.results.XXXX.tmp``, ``.c000123.npz.XXXX.tmp``)."""
-    return _LEFTOVER.fullmatch(entry.name) is not None
+        atomic_write_bytes(self.chunk_file(index), encode_chunk(index, self.fingerprint, tally))
 
 
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"])
     return f"{where}: {error['msg']}" if where else error["msg"]
-
-
-def write_durably(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary sibling that is flushed to the disk (fsync)
-    before it is renamed into place, so that even after a power cut the name holds the
-    complete bytes or does not exist. An error names ``path``."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except OSError as exc:  # named after the file wanted, not its temporary name
-        Path(temp).unlink(missing_ok=True)
-        raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc), str(path)) from exc
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    _sync_directory(path.parent)
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make a rename in ``directory`` durable (where the platform allows)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _difference(key: str, stored: Any, wanted: Any) -> str:
@@ -242,22 +202,18 @@ def publish(directory: Path, writers: dict[str, Callable[[Path], None]]) -> None
     manifest last, so that its presence means the results are complete). An error names
     the result file that could not be written.
     """
-    temp = Path(tempfile.mkdtemp(prefix=".results.", suffix=".tmp", dir=directory))
-    try:
+    with temporary_sibling(directory / "results", directory=True) as temp:
         for name, write in writers.items():
             try:
                 write(temp / name)
-                with open(temp / name, "rb") as handle:
-                    os.fsync(handle.fileno())
+                sync_file(temp / name)
             except OSError as exc:
                 if exc.filename is None or Path(exc.filename).parent == temp:
                     raise OSError(exc.errno or errno.EIO, exc.strerror or str(exc),
                                   str(directory / name)) from exc
                 raise
-        _sync_directory(temp)
         for name in writers:
             os.chmod(temp / name, 0o644)
             os.replace(temp / name, directory / name)
-        _sync_directory(directory)
-    finally:
-        shutil.rmtree(temp, ignore_errors=True)
+        sync_directory(directory)
+        temp.rmdir()
