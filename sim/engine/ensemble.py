@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import mesa
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from ..model.mesa_core import mesa
 from ..model.model import RecognitionModel
 from ..model.parameters import ReplicateValues
 from ..scenario.schema import Scenario
