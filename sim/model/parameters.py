@@ -117,11 +117,10 @@ def resolve(scenario: Scenario, state_ids: Sequence[str], specs: Sequence[StateS
 
 
 def take_by_level(table: np.ndarray, level: np.ndarray) -> np.ndarray:
-    """``table[level[..., k], k]`` for each replicate k (``table`` is (levels, 1 or R));
-    ``level`` is (R,) for one state or (n, R) for all."""
+    """``table[level[k], k]`` for each replicate k (``table`` is (levels, 1 or R))."""
     if table.shape[1] == 1:
         return table[:, 0].take(level)
-    return table[level, np.arange(level.shape[-1])]
+    return table[level, np.arange(len(level))]
 
 
 def scenario_values(scenario: Scenario, paths: Sequence[str]) -> dict[str, float]:
