@@ -20,7 +20,7 @@ from ..model.model import RecognitionModel
 from ..model.parameters import ReplicateValues
 from ..scenario.schema import Scenario
 from .executors import Executor, SerialExecutor
-from .memory import keep_freed_memory
+from .heap import keep_freed_memory
 from .uncertainty import drawn_values
 
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
@@ -102,7 +102,7 @@ def simulate_chunk(task: ChunkTask) -> EnsembleResult:
 
     The monthly products are small: extra BLAS threads barely help, and on a busy machine
     (or beside other workers) their spin-waiting makes a chunk many times slower. Freed
-    arrays are kept for reuse (sim/engine/memory.py).
+    arrays are kept for reuse (sim/engine/heap.py).
     """
     keep_freed_memory()
     with threadpool_limits(limits=1, user_api="blas"):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.engine.memory import keep_freed_memory
+from sim.engine.heap import keep_freed_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 
