@@ -168,3 +168,18 @@ def test_validating_a_scenario_needs_no_science_stack() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "", f"loading a scenario imports: {out.stdout.strip()}"
+
+
+def test_simulating_imports_only_the_mesa_it_uses() -> None:
+    """The engine imports Mesa's agent, model and data collector, not the rest of the package
+    (its spaces import SciPy's spatial module and NetworkX: half a second of every run);
+    anything else asked of ``mesa`` then imports the whole package, as before."""
+    code = ("import sys; import sim.engine.ensemble; "
+            "skipped = [m for m in ['mesa.space', 'mesa.experimental', 'mesa.batchrunner', "
+            "'scipy.spatial', 'networkx'] if m in sys.modules]; "
+            "import mesa; assert callable(mesa.batch_run) and mesa.Agent is mesa.agent.Agent; "
+            "assert 'mesa.space' in sys.modules and mesa.__version__; "
+            "print(' '.join(skipped))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "", f"simulating imports: {out.stdout.strip()}"

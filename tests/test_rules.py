@@ -9,7 +9,10 @@ import pytest
 from helpers import tiny
 from scipy.stats import truncnorm
 
+from sim.engine.ensemble import plan_chunks
+from sim.model.hazards import climb_hazard, drop_hazard
 from sim.model.model import RecognitionModel
+from sim.model.parameters import take_by_level
 from sim.model.rules import LogitRule, ThresholdRule, draw_thresholds
 from sim.scenario.ladder import DE_JURE, TOP
 from sim.scenario.loading import ScenarioError
@@ -157,3 +160,85 @@ def test_rule_settings_are_validated_with_their_key(model, key, words):
     line = caught.value.lines()[0]
     assert line.startswith(f"tiny.toml: {key}: "), line
     assert words in line
+
+
+def _decide_alone(agent, draw: np.ndarray, reversible: bool):
+    """One state's move as each agent computed it before the rule's one pass over all states
+    (the algorithm of sim/model/logit.py, from the agent's own ``utility``): the oracle."""
+    level = agent.level.astype(np.intp)
+    p_up = climb_hazard(agent.utility(np.minimum(level + 1, TOP)),
+                        take_by_level(agent.threshold_up, level))
+    up = draw < p_up
+    next_level = agent.level + up
+    where, reach = np.flatnonzero(up & (level + 1 < TOP)), p_up
+    reach = reach[where]
+    while where.size:  # climbing on
+        rung = next_level[where].astype(np.intp) + 1
+        table = agent.threshold_up
+        threshold = table[rung - 1, 0] if table.shape[1] == 1 else table[rung - 1, where]
+        reach = reach * climb_hazard(agent.utility(rung, where), threshold)
+        on = draw[where] < reach
+        next_level[where[on]] += 1
+        keep = on & (rung < TOP)
+        where, reach = where[keep], reach[keep]
+    p_down = np.zeros_like(p_up)
+    if reversible:
+        p_down = drop_hazard(agent.utility(np.maximum(level, 1)), agent.threshold_down)
+        p_down = np.where(level > 0, p_down, 0.0)
+        down = ~up & (draw >= 1.0 - p_down)
+        next_level -= down
+        where = np.flatnonzero(down & (level > 1))
+        reach = p_down[where]
+        while where.size:  # dropping on
+            rung = next_level[where].astype(np.intp)
+            low = agent.threshold_down
+            threshold = low if len(low) == 1 else low[where]
+            reach = reach * drop_hazard(agent.utility(rung, where), threshold)
+            on = draw[where] >= 1.0 - reach
+            next_level[where[on]] -= 1
+            keep = on & (rung > 1)
+            where, reach = where[keep], reach[keep]
+    return next_level, p_up, p_down
+
+
+def _check_every_decision(model: RecognitionModel, months: int) -> dict[str, int]:
+    """Run ``model``, checking each agent's move and hazards against :func:`_decide_alone`,
+    bit for bit; count the moves of two rungs or more, so the check is not vacuous."""
+    decide, reversible = model.rule.decide, model.scenario.model.reversible
+    moves = {"up 2+": 0, "down 2+": 0, "checked": 0}
+
+    def checked(agent):
+        before = agent.level.copy()
+        expected, p_up, p_down = _decide_alone(agent, model.draws[agent.index], reversible)
+        got = decide(agent)
+        assert got.dtype == expected.dtype and np.array_equal(got, expected)
+        assert np.array_equal(agent.p_up, p_up)
+        if reversible:
+            assert np.array_equal(agent.p_down, p_down)
+        moves["up 2+"] += int(np.sum(got.astype(int) - before >= 2))
+        moves["down 2+"] += int(np.sum(before - got.astype(int) >= 2))
+        moves["checked"] += 1
+        return got
+
+    model.rule.decide = checked  # type: ignore[method-assign]
+    model.run(months)
+    return moves
+
+
+def test_one_pass_over_all_states_gives_the_moves_of_each_state_deciding_alone(baseline):
+    """The calibrated baseline: replayed history, downgrades, per-replicate parameters."""
+    task = plan_chunks(baseline, 400, 3)[0]
+    model = RecognitionModel(baseline, 400, rng=task.seed, values=task.values)
+    moves = _check_every_decision(model, 24)
+    assert moves["checked"] == 24 * len(baseline.states)
+    assert isinstance(model.rule, LogitRule) and model.rule.p_up.shape == (17, 400)
+
+
+def test_one_pass_matches_deciding_alone_when_states_climb_and_drop_several_rungs():
+    states = {s: {"level": k % 4, "propensity": 0.5 - k / 4} for k, s in enumerate("ABCDEF")}
+    ties = [{"from": a, "to": b} for a, b in pairwise("ABCDEFA")]
+    scenario = tiny(states, ties, model={"reversible": True}, weights={"social": 2.0},
+                    thresholds={"level_1": -1.0, "level_2": 0.0, "level_3": 0.5,
+                                "downgrade": -0.5})
+    moves = _check_every_decision(RecognitionModel(scenario, 300, rng=5), 12)
+    assert moves["up 2+"] > 50 and moves["down 2+"] > 50

@@ -3,5 +3,6 @@
 Holds the ensemble (``ensemble``), the executors, one module per backend (``executors``
 for the protocol and the serial one, ``process`` for local worker processes,
 ``dask_cluster`` for Dask), and a hand-vectorised NumPy reference of the dynamics used to
-cross-check the model (``reference``). May import :mod:`sim.scenario` and :mod:`sim.model`.
+cross-check the model (``reference``), and the heap tuning that keeps freed arrays for
+reuse (``heap``). May import :mod:`sim.scenario` and :mod:`sim.model`.
 """

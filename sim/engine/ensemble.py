@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import mesa
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from ..model.mesa_core import mesa
 from ..model.model import RecognitionModel
 from ..model.parameters import ReplicateValues
 from ..scenario.schema import Scenario
 from .executors import Executor, SerialExecutor
+from .heap import keep_freed_memory
 from .uncertainty import drawn_values
 
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
@@ -100,8 +101,10 @@ def simulate_chunk(task: ChunkTask) -> EnsembleResult:
     """Run one chunk of replicates to the scenario's horizon, on one BLAS thread.
 
     The monthly products are small: extra BLAS threads barely help, and on a busy machine
-    (or beside other workers) their spin-waiting makes a chunk many times slower.
+    (or beside other workers) their spin-waiting makes a chunk many times slower. Freed
+    arrays are kept for reuse (sim/engine/heap.py).
     """
+    keep_freed_memory()
     with threadpool_limits(limits=1, user_api="blas"):
         model = RecognitionModel(task.scenario, task.replicates, rng=task.seed,
                                  values=task.values)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from ..scenario.parts import StateSpec
+from .mesa_core import mesa
 from .world import World
 
 __all__ = ["StateAgent"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
 from ..scenario.ladder import DE_FACTO, DE_JURE, TOP
@@ -10,6 +9,7 @@ from ..scenario.roster import random_adopters, roster_of
 from ..scenario.schema import Scenario
 from .agents import StateAgent
 from .hazards import RUNGS
+from .mesa_core import mesa
 from .network import influence_matrix
 from .parameters import ReplicateValues, resolve
 from .rules import make_rule

@@ -144,8 +144,8 @@ def runs_table(result: EnsembleResult) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "run": np.repeat(np.arange(runs, dtype=np.int32), n),
-            "state": pd.Categorical(np.tile(np.asarray(result.state_ids), runs),
-                                    categories=list(result.state_ids)),
+            "state": pd.Categorical.from_codes(  # codes: no hashing of n x runs strings
+                np.tile(np.arange(n), runs), categories=list(result.state_ids)),
             "final_level": result.final_level.T.reshape(-1).astype(np.int8),
         }
     )

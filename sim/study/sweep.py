@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import mesa
 import numpy as np
 import pandas as pd
 
 from ..engine.ensemble import ChunkTask, simulate_chunk
 from ..engine.executors import Executor, SerialExecutor
 from ..engine.uncertainty import drawn_values
+from ..model.mesa_core import mesa
 from ..model.parameters import ReplicateValues
 from ..scenario.loading import scenario_hash
 from ..scenario.params import is_integer_path, with_values
