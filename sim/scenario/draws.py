@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .inputs import read_input
 from .ladder import FACTORS
 from .parts import Thresholds, Weights
 from .schema import Scenario
@@ -136,15 +138,18 @@ def _read(path: str, stamp: int, size: int) -> ParameterDraws:
     file = Path(path)
     where = ("uncertainty", "draws")
     try:
+        data = read_input(file)  # parsed from the bytes a manifest hashes
         if file.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
-            table = pq.read_table(file)
+            table = pq.read_table(io.BytesIO(data))
             paths = tuple(table.column_names)
             values = np.column_stack([table.column(p).to_numpy().astype(float) for p in paths])
         else:
-            paths = tuple(_columns(file))
-            values = np.loadtxt(file, delimiter=",", skiprows=1, ndmin=2, dtype=float)
+            text = data.decode("utf-8")
+            paths = tuple(name.strip() for name in next(csv.reader(io.StringIO(text)), []))
+            values = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1, ndmin=2,
+                                dtype=float)
     except (OSError, ValueError) as exc:
         raise DrawsError(where, f"{path}: cannot read the draws: {exc}") from None
     if values.shape[0] == 0 or values.shape[1] != len(paths):

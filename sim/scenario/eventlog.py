@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from .calendar import months_between
+from .inputs import read_input
 from .ladder import LEVEL_NAMES, TOP
 
 __all__ = ["REQUIRED_COLUMNS", "Event", "EventLog", "EventLogError", "read_event_log"]
@@ -141,7 +142,7 @@ def read_event_log(path: str | Path, states: Collection[str] | None = None, *,
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_input(path).decode("utf-8-sig")  # the bytes a manifest hashes
     except FileNotFoundError:
         raise EventLogError(path, None, None, "file not found") from None
     except IsADirectoryError:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .checks import unknown_states
 from .eventlog import EventLogError, read_event_log
+from .inputs import read_input
 from .schema import Scenario
 
 __all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
@@ -118,7 +119,7 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     """The parsed file; a parent read before (``extends``) is parsed once per content."""
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)  # the bytes a manifest hashes (sim/scenario/inputs.py)
     except FileNotFoundError:
         raise ScenarioError(shown, [("", "file not found")]) from None
     except IsADirectoryError:
