@@ -178,3 +178,11 @@ def test_two_runs_in_the_same_second_get_their_own_directories(
         shown.append(result.stdout.strip().splitlines()[-1])
     assert shown == ["results/small/20260101T000000Z-s5", "results/small/20260101T000000Z-s5-2"]
     assert all((tmp_path / folder / "manifest.json").is_file() for folder in shown)
+
+
+def test_the_estimate_assumes_the_fits_own_number_of_draws() -> None:
+    from sim.calibrate.fit import FitSettings
+    from sim.engine.memory import FIT_DRAWS
+    from sim.forecast.origin import BACKTEST_SETTINGS
+
+    assert FIT_DRAWS == FitSettings().draws == BACKTEST_SETTINGS.draws

@@ -61,7 +61,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
       recsim forecast scenarios/baseline.toml --events my_log.csv --horizon 24 \\
           --calibration results/baseline/20250801T120000Z-calibrate-s1
     """
-    from ..engine.memory import calibration_need
+    from ..engine.memory import FIT_DRAWS, calibration_need
     from ..forecast.origin import origin_seeds
     from ..results.files import default_run_dir
 
@@ -76,7 +76,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
     name = inputs.scenario.name
     workers = cap_workers(workers)
     refuse_if_too_big(run_need(inputs.scenario, runs, workers, months)
-                      + calibration_need(len(inputs.priors), max_steps, runs))
+                      + calibration_need(len(inputs.priors), max_steps, FIT_DRAWS))
     target = out or default_run_dir(Path("results"), name, seed, "forecast")
     fit_seed, draw_seq, run_seed = origin_seeds(seed, latest)
     if calibration is not None:

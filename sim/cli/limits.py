@@ -130,9 +130,9 @@ def batch_need(scenarios: Sequence[Scenario], runs: int, workers: int) -> Memory
 def backtest_need(scenario: Scenario, parameters: int, tasks: Sequence[object], workers: int,
                   *, horizon: int, runs: int, max_steps: int) -> MemoryNeed:
     """``recsim backtest``: ``workers`` origins at a time, each a fit and ``runs`` runs."""
-    from ..engine.memory import MemoryNeed, calibration_need
+    from ..engine.memory import FIT_DRAWS, MemoryNeed, calibration_need
 
-    one = run_need(scenario, runs, 1, horizon) + calibration_need(parameters, max_steps, runs)
+    one = run_need(scenario, runs, 1, horizon) + calibration_need(parameters, max_steps, FIT_DRAWS)
     active = max(1, min(workers, len(tasks)))
     return MemoryNeed({name: active * size for name, size in one.parts.items()})
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from ..scenario.schema import Scenario
 from .ensemble import CHUNK_SIZE
 
-__all__ = ["MemoryNeed", "calibration_need", "ensemble_need", "scenario_states",
+__all__ = ["FIT_DRAWS", "MemoryNeed", "calibration_need", "ensemble_need", "scenario_states",
            "study_need"]
 
 WORKING_BYTES = 160  # per state and replicate of a chunk being simulated
@@ -23,6 +23,7 @@ KEPT_BYTES = 9 + 9 + 64  # per state and finished replicate: outcomes, their joi
 MONTH_BYTES = 2 * 4 * 2  # per month and finished replicate: two counts, and their join
 CELL_BYTES = 200  # per (design point, block) cell of a study: its bookkeeping in Python
 NUMBER_BYTES = 8 * 4  # per number a study keeps per point: tally, checkpoint, table, copy
+FIT_DRAWS = 1000  # posterior draws a forecast's or backtest's fit keeps (sim/calibrate/fit.py)
 
 
 @dataclass(frozen=True)
