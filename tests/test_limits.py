@@ -81,10 +81,10 @@ def test_more_memory_than_available_is_refused_before_simulating(
     monkeypatch.setattr(LIMITS, "available_memory", lambda: 50_000)
     out = tmp_path / "out"
     line = _refused(capsys, "run", small, "--runs", 1000, "--out", out)
-    # 1000 runs x (2 states x 82 bytes + 7 months x 16 bytes), and a chunk of 1000 x 2 x 160
-    assert line == ("error: this needs about 596.0 KB of memory, more than the 50.0 KB "
-                    "available on this machine; lower --workers (each worker simulates a "
-                    "chunk of runs at a time) or --runs")
+    # 350 MB of libraries, 1000 runs x (2 states x 150 bytes + 7 months x 20 bytes) and a
+    # chunk of 1000 runs x 2 states x 160 bytes
+    assert line == ("error: this needs about 350.8 MB of memory, more than the 50.0 KB "
+                    "available on this machine; lower --runs")
     assert simulated == [] and not out.exists()
 
 

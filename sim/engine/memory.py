@@ -4,7 +4,8 @@ The dominant arrays are known from a handful of numbers (states, months, replica
 points, sampler steps), so a command too large for the machine can be refused at once
 instead of failing with a MemoryError, or an allocation of terabytes, minutes later. The
 byte counts are measured (tracemalloc: 120 to 150 bytes per state and replicate of a chunk
-being simulated, for 5,000 to 20,000 states and either rule) and rounded up.
+being simulated, for 5,000 to 20,000 states and either rule; the peak resident memory of
+whole runs of 1 to 20 states for the rest) and rounded up.
 Each estimate names its parts, so the refusal can say which option to lower.
 """
 
@@ -15,12 +16,15 @@ from dataclasses import dataclass
 from ..scenario.schema import Scenario
 from .ensemble import CHUNK_SIZE
 
-__all__ = ["FIT_DRAWS", "MemoryNeed", "calibration_need", "ensemble_need", "scenario_states",
-           "study_need"]
+__all__ = ["BASE_BYTES", "FIT_DRAWS", "MemoryNeed", "calibration_need", "ensemble_need",
+           "scenario_states", "study_need"]
 
 WORKING_BYTES = 160  # per state and replicate of a chunk being simulated
-KEPT_BYTES = 9 + 9 + 64  # per state and finished replicate: outcomes, their join, the tables
-MONTH_BYTES = 2 * 4 * 2  # per month and finished replicate: two counts, and their join
+# per state and finished replicate: outcomes, their join, the tables and their Parquet
+# encoding (a whole `recsim run` of 20 states measured 133)
+KEPT_BYTES = 150
+MONTH_BYTES = 20  # per month and finished replicate: two counts, their join, the curve's
+BASE_BYTES = 350 * 10**6  # the interpreter, NumPy, pandas, Mesa and matplotlib, loaded
 CELL_BYTES = 200  # per (design point, block) cell of a study: its bookkeeping in Python
 NUMBER_BYTES = 8 * 4  # per number a study keeps per point: tally, checkpoint, table, copy
 FIT_DRAWS = 1000  # posterior draws a forecast's or backtest's fit keeps (sim/calibrate/fit.py)
@@ -34,7 +38,8 @@ class MemoryNeed:
 
     @property
     def total(self) -> int:
-        return sum(self.parts.values())
+        """All parts, and the libraries every command loads."""
+        return BASE_BYTES + sum(self.parts.values())
 
     @property
     def largest(self) -> str:

@@ -55,9 +55,11 @@ def default_run_dir(root: Path, scenario_name: str, seed: int, kind: str = "") -
     of study (``sweep``, ``calibrate``, ...), created empty now so that two commands started
     in the same second get different directories (the later one adds ``-2``, ``-3``, ...).
 
-    The reservation is removed when the process exits if nothing was written into it.
+    The reservation (and the folders made for it) is removed when the process exits if
+    nothing was written into it.
     """
     stem = root / scenario_name / f"{utc_stamp()}{f'-{kind}' if kind else ''}-s{seed}"
+    made = [folder for folder in (stem.parent, root) if not folder.exists()]
     stem.parent.mkdir(parents=True, exist_ok=True)
     for number in itertools.count(1):
         target = stem if number == 1 else stem.with_name(f"{stem.name}-{number}")
@@ -65,14 +67,18 @@ def default_run_dir(root: Path, scenario_name: str, seed: int, kind: str = "") -
             target.mkdir()
         except FileExistsError:
             continue
-        atexit.register(_remove_if_empty, target)
+        atexit.register(_remove_if_empty, [target, *made])
         return target
     raise AssertionError("unreachable")
 
 
-def _remove_if_empty(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.rmdir()
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove each folder in turn, stopping at the first that holds something."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def file_sha256(path: str | Path) -> str:
