@@ -273,7 +273,8 @@ def test_a_bad_name_is_refused_with_the_loader_message(tmp_path: Path, baseline)
     with pytest.raises(ScenarioError) as caught:
         save_scenario(baseline, tmp_path, "no spaces please")
     assert caught.value.lines()[0].startswith(
-        f"{tmp_path / 'no spaces please.toml'}: name: String should match pattern")
+        f"{tmp_path / 'no spaces please.toml'}: name: 'no spaces please' cannot name a "
+        "results directory")
     assert not list(tmp_path.iterdir())
 
 

@@ -11,6 +11,7 @@ import click
 
 from .common import check_out_dir, fail, open_executor, progress_bar, seed_option
 from .forecasting import check_window, fit_options, read_inputs
+from .limits import backtest_need, cap_workers, count_range, refuse_if_too_big
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,10 +28,10 @@ __all__ = ["backtest"]
                    "knowing only the events in or before it.")
 @click.option("--horizon", type=click.IntRange(min=1, max=1200), required=True,
               help="Months after each origin that its forecast covers and is scored on.")
-@click.option("--runs", type=click.IntRange(min=1), default=2000, show_default=True,
+@click.option("--runs", type=count_range(1), default=2000, show_default=True,
               help="Runs per origin, each with its own posterior draw.")
 @seed_option
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=count_range(1), default=1, show_default=True,
               help="Worker processes (or local Dask workers), one origin each; results do "
                    "not depend on this.")
 @click.option("--dask", metavar="ADDRESS",
@@ -81,12 +82,15 @@ def backtest(scenario: Path, origins: str, horizon: int, runs: int, seed: int, w
     for task in tasks:
         check_window(inputs, task.origin)
     name = inputs.scenario.name
+    workers = min(cap_workers(workers, dask), len(tasks))
+    refuse_if_too_big(backtest_need(inputs.scenario, len(inputs.priors), tasks, workers,
+                                    horizon=horizon, runs=runs, max_steps=max_steps))
     target = out or default_run_dir(Path("results"), name, seed, "backtest")
     check_out_dir(target)
     if not quiet:
         click.echo(f"{len(tasks)} origins x (a fit of {len(inputs.priors)} parameters, "
                    f"{runs:,} runs of {horizon} months)", err=True)
-    with open_executor(min(workers, len(tasks)), dask) as executor, \
+    with open_executor(workers, dask) as executor, \
             progress_bar(len(tasks), quiet=quiet, unit="origin", desc="backtest") as advance:
         forecasts = run_backtest(tasks, executor=executor, progress=advance)
     table = backtest_table(forecasts, inputs.log, inputs.fitting, horizon)

@@ -21,6 +21,7 @@ from .common import (
     seed_option,
     uncertainty_option,
 )
+from .limits import batch_need, cap_workers, count_range, refuse_if_too_big
 
 if TYPE_CHECKING:
     from ..results.directory import BatchData, RunData
@@ -76,10 +77,10 @@ def _batch_bar(total: int, *, quiet: bool) -> Iterator[Any]:
 @click.command()
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--runs", type=count_range(1), default=1000, show_default=True,
               help="Monte Carlo replicates per scenario.")
 @seed_option
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=count_range(1), default=1, show_default=True,
               help="Worker processes; results do not depend on this.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Batch directory [default: results/batch/<UTC time>-s<seed>].")
@@ -107,6 +108,8 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     check_out_dir(target)
     started = time.perf_counter()
     loaded, failed = _load_all(files, point)
+    workers = cap_workers(workers)
+    refuse_if_too_big(batch_need([spec for _, spec in loaded], runs, workers))
     from .drawing import Renderer  # its workers import matplotlib in the background
 
     comparison_error = ""

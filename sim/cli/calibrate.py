@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .common import check_out_dir, fail, load_or_fail, seed_option
+from .limits import count_range, refuse_if_too_big
 
 if TYPE_CHECKING:
     from ..calibrate.fit import Prior
@@ -77,10 +78,10 @@ def read_log(scenario: Scenario, events: Path | None) -> tuple[EventLog, str]:
 @click.option("--param", "params", multiple=True, metavar="PATH[=SD]",
               help="A parameter to fit, with its prior SD (repeatable) [default: every "
                    "weight and threshold, SD 1].")
-@click.option("--draws", type=click.IntRange(min=10), default=1000, show_default=True,
+@click.option("--draws", type=count_range(10), default=1000, show_default=True,
               help="Posterior draws to keep.")
 @seed_option
-@click.option("--max-steps", type=click.IntRange(min=200), default=20_000, show_default=True,
+@click.option("--max-steps", type=count_range(200), default=20_000, show_default=True,
               help="Stop sampling here even if R-hat has not fallen below 1.01.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results directory [default: results/<scenario>/<UTC time>-calibrate-"
@@ -105,6 +106,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
     """
     from ..calibrate.likelihood import Likelihood, LikelihoodError, observe
     from ..calibrate.window import WindowError, parse_window
+    from ..engine.memory import calibration_need
     from ..results.files import default_run_dir
 
     started = time.perf_counter()
@@ -120,6 +122,7 @@ def calibrate(scenario: Path, events: Path | None, window: str, params: tuple[st
         likelihood = Likelihood(record, [p.path for p in priors])
     except LikelihoodError as exc:
         fail(str(exc))
+    refuse_if_too_big(calibration_need(len(priors), max_steps, draws))
     target = out or default_run_dir(Path("results"), spec.name, seed, "calibrate")
     check_out_dir(target)
     notes = _notes(spec, record, log)

@@ -204,8 +204,15 @@ def check_out_dir(target: Path) -> None:
 
     It must not exist or be an empty directory, and its nearest existing ancestor must be
     a directory this process can write in (probed with a temporary directory, because
-    ``os.access`` says yes to root even on read-only file systems).
+    ``os.access`` says yes to root even on read-only file systems). A symbolic link or a
+    mount point cannot be replaced by the finished directory, so they are refused too.
     """
+    if target.is_symlink():
+        fail(f"{target}: is a symbolic link (to {os.readlink(target)}); results are written "
+             "to a new directory: give its real path as --out")
+    if target.is_dir() and os.path.ismount(target):
+        fail(f"{target}: is a mount point, which cannot be replaced by the results "
+             "directory; choose a new directory inside it as --out")
     fail_if_taken(target)
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:

@@ -18,6 +18,7 @@ from .common import (
     seed_option,
     uncertainty_option,
 )
+from .limits import cap_workers, count_range, refuse_if_too_big, run_need
 
 if TYPE_CHECKING:
     from ..scenario.schema import Scenario
@@ -32,13 +33,13 @@ __all__ = ["explore_space"]
 @click.option("--param", "params", multiple=True, metavar="PATH=LO:HI",
               help="A parameter and its range (repeatable): weights.*, thresholds.*, "
                    "states.ID.propensity or states.ID.<factor>.")
-@click.option("--samples", type=click.IntRange(min=2), default=10_000, show_default=True,
+@click.option("--samples", type=count_range(2), default=10_000, show_default=True,
               help="Parameter vectors (Latin hypercube), one run each.")
 @seed_option
 @click.option("--outcome", "outcomes", multiple=True, metavar="NAME",
               help="Outcomes to keep per run (repeatable) [default: every outcome of "
                    "'recsim outcomes SCENARIO'].")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=count_range(1), default=1, show_default=True,
               help="Worker processes; results do not depend on this.")
 @click.option("--dask", metavar="ADDRESS", default=None,
               help="Run chunks on a Dask cluster ('local' or a scheduler address).")
@@ -85,6 +86,10 @@ def explore_space(scenario: Path, params: tuple[str, ...], samples: int, seed: i
     except ParameterError as exc:
         fail(f"--param: {exc}")
     chosen = choose_outcomes(spec, outcomes or ("all",))
+    workers = cap_workers(workers, dask)
+    refuse_if_too_big(run_need(spec, samples, workers), runs="--samples",
+                      workers="--workers (each worker simulates a chunk of samples at a time) "
+                              "or --samples")
     target = out or default_run_dir(Path("results"), spec.name, seed, "explore")
     check_out_dir(target)
     _run(spec, scenario, ranges, chosen, target, samples=samples, seed=seed,

@@ -12,6 +12,7 @@ import click
 
 from .common import check_out_dir, fail, progress_bar, seed_option, step_progress
 from .forecasting import Inputs, check_window, fit_options, read_inputs
+from .limits import cap_workers, count_range, refuse_if_too_big, run_need
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,7 +25,7 @@ __all__ = ["forecast"]
 @click.option("--horizon", type=click.IntRange(min=1, max=1200), default=None,
               help="Months to simulate from the latest month [default: the scenario's "
                    "months].")
-@click.option("--runs", type=click.IntRange(min=1), default=10_000, show_default=True,
+@click.option("--runs", type=count_range(1), default=10_000, show_default=True,
               help="Runs; every 100 share one posterior draw, so the draws' spread gives "
                    "each chance its interval.")
 @seed_option
@@ -33,7 +34,7 @@ __all__ = ["forecast"]
               help="Reuse the posterior.parquet of a 'recsim calibrate' directory instead "
                    "of calibrating on the whole log.")
 @fit_options(max_steps=20_000)
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=count_range(1), default=1, show_default=True,
               help="Worker processes for the runs; results do not depend on this.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results directory [default: results/<scenario>/<UTC time>-forecast-"
@@ -60,6 +61,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
       recsim forecast scenarios/baseline.toml --events my_log.csv --horizon 24 \\
           --calibration results/baseline/20250801T120000Z-calibrate-s1
     """
+    from ..engine.memory import FIT_DRAWS, calibration_need
     from ..forecast.origin import origin_seeds
     from ..results.files import default_run_dir
 
@@ -72,6 +74,9 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
              f"{latest:%Y-%m}")
     months = horizon or inputs.scenario.months
     name = inputs.scenario.name
+    workers = cap_workers(workers)
+    refuse_if_too_big(run_need(inputs.scenario, runs, workers, months)
+                      + calibration_need(len(inputs.priors), max_steps, FIT_DRAWS))
     target = out or default_run_dir(Path("results"), name, seed, "forecast")
     fit_seed, draw_seq, run_seed = origin_seeds(seed, latest)
     if calibration is not None:

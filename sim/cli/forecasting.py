@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .common import fail, load_or_fail
+from .limits import count_range
 
 if TYPE_CHECKING:
     from ..calibrate.fit import Prior
@@ -34,7 +35,7 @@ def fit_options(max_steps: int) -> Callable[[Callable[..., Any]], Callable[..., 
         click.option("--param", "params", multiple=True, metavar="PATH[=SD]",
                      help="A parameter to fit, with its prior SD (repeatable) [default: "
                           "every weight and threshold, SD 1]."),
-        click.option("--max-steps", type=click.IntRange(min=200), default=max_steps,
+        click.option("--max-steps", type=count_range(200), default=max_steps,
                      show_default=True,
                      help="Sampler steps per fit at most; whether each fit converged "
                           "(R-hat < 1.01) is reported."),

@@ -15,18 +15,19 @@ from .common import (
     seed_option,
     uncertainty_option,
 )
+from .limits import cap_workers, count_range, refuse_if_too_big, run_need
 
 __all__ = ["run"]
 
 
 @click.command()
 @click.argument("scenario", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--runs", type=click.IntRange(min=1), default=1000, show_default=True,
+@click.option("--runs", type=count_range(1), default=1000, show_default=True,
               help="Monte Carlo replicates.")
 @seed_option
 @click.option("--months", type=click.IntRange(min=1, max=1200), default=None,
               help="Override the scenario's horizon in months.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--workers", type=count_range(1), default=1, show_default=True,
               help="Worker processes; results do not depend on this.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Results directory [default: results/<scenario>/<UTC time>-s<seed>].")
@@ -45,6 +46,8 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
 
     started = time.perf_counter()
     spec = point_estimates(load_or_fail(scenario, months), point, scenario)
+    workers = cap_workers(workers)
+    refuse_if_too_big(run_need(spec, runs, workers))
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
     from .drawing import Renderer  # its workers import matplotlib in the background

@@ -10,6 +10,7 @@ import click
 
 from ..study.names import METHODS
 from .common import fail, load_or_fail, point_estimates
+from .limits import count_range, study_workers
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 if TYPE_CHECKING:
@@ -25,12 +26,12 @@ NOISE_WARNING = 0.05
               help="Sobol' variance decomposition, or Morris elementary-effects screening.")
 @click.option("--param", "params", multiple=True, metavar="PATH=LO:HI",
               help="A parameter and its range, sampled uniformly (repeatable).")
-@click.option("--samples", type=click.IntRange(min=2), default=64, show_default=True,
+@click.option("--samples", type=count_range(2), default=64, show_default=True,
               help="Base sample size N: N(2k+2) design points for Sobol' (N(k+2) with "
                    "--no-second-order), N(k+1) for Morris (N trajectories).")
 @click.option("--second-order/--no-second-order", default=True, show_default=True,
               help="Sobol' only: also estimate pairwise interactions S2.")
-@click.option("--levels", type=click.IntRange(min=2), default=4, show_default=True,
+@click.option("--levels", type=count_range(2), default=4, show_default=True,
               help="Morris only: grid levels per parameter.")
 @study_options
 def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: int,
@@ -72,6 +73,10 @@ def sensitivity(scenario: Path, method: str, params: tuple[str, ...], samples: i
                    f"{lower} or {lower * 2}", err=True)
     if method == "morris" and len(ranges) < 2:
         fail("--param: Morris screening needs at least two parameters")
+    k = len(ranges)
+    points = samples * ((2 * k + 2 if second_order else k + 2) if method == "sobol" else k + 1)
+    workers = study_workers(spec, points, runs, k, workers=workers, dask=dask,
+                            points_advice="--samples")
     x = sample(method, ranges, samples, stream_seed(seed), second_order=second_order,
                levels=levels)
     paths = tuple(r.path for r in ranges)

@@ -12,7 +12,8 @@ import click
 
 from ..results.files import default_run_dir, is_taken
 from ..study.names import DEFAULT_OUTCOMES
-from .common import fail, open_executor, progress_bar, seed_option
+from .common import check_out_dir, fail, open_executor, progress_bar, seed_option
+from .limits import count_range
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,13 +31,13 @@ __all__ = ["Study", "choose_outcomes", "outcome_file_name", "parse_ranges",
 def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """Options common to every study command (applied bottom-up, shown top-down)."""
     options = [
-        click.option("--runs", type=click.IntRange(min=1), default=200, show_default=True,
+        click.option("--runs", type=count_range(1), default=200, show_default=True,
                      help="Monte Carlo replicates per design point."),
         seed_option,
         click.option("--outcome", "outcomes", multiple=True, metavar="NAME",
                      help="Outcome to plot/analyse (repeatable; 'all' for every one; see "
                           "'recsim outcomes') [default: " + ", ".join(DEFAULT_OUTCOMES) + "]."),
-        click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+        click.option("--workers", type=count_range(1), default=1, show_default=True,
                      help="Worker processes (or local Dask workers); results do not depend "
                           "on this."),
         click.option("--dask", metavar="ADDRESS",
@@ -50,7 +51,7 @@ def study_options(func: Callable[..., Any]) -> Callable[..., Any]:
                      default=None, metavar="DIR",
                      help="Continue the interrupted study in DIR (same scenario and "
                           "arguments); finished chunks are not recomputed."),
-        click.option("--chunk-runs", type=click.IntRange(min=1), default=None, hidden=True),
+        click.option("--chunk-runs", type=count_range(1), default=None, hidden=True),
         click.option("--no-uncertainty", "point", is_flag=True,
                      help="Give every replicate the posterior means instead of its own draw "
                           "of the parameters not in the design."),
@@ -134,12 +135,16 @@ class Study:
             self.done = self.store.load(report=lambda path, why: damaged.append((path, why)))
             _warn_damaged(damaged)
         else:
-            if is_taken(self.directory) and not self.store.never_started():
-                if self.store.plan_file.exists():
-                    fail(f"{self.directory}: already holds a study; continue it with "
-                         f"--resume {self.directory}, or choose another --out")
+            if self.store.never_started():
+                pass  # only what a study that never started left: it starts here afresh
+            elif self.store.plan_file.exists():
+                fail(f"{self.directory}: already holds a study; continue it with "
+                     f"--resume {self.directory}, or choose another --out")
+            elif is_taken(self.directory):
                 fail(f"{self.directory}: already exists and is not empty (and is not a "
                      "study); choose another --out")
+            else:
+                check_out_dir(self.directory)
             self.done = {}
         self.resumed_chunks = len(self.done)
 

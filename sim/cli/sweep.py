@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
 
 from .common import load_or_fail, point_estimates
+from .limits import study_workers
 from .study import Study, choose_outcomes, outcome_file_name, parse_ranges, study_options
 
 
@@ -41,6 +43,8 @@ def sweep(scenario: Path, grids: tuple[str, ...], runs: int, seed: int,
     ranges = parse_ranges(grids, spec, with_steps=True, option="--grid")
     plotted = choose_outcomes(spec, outcomes)
     paths = tuple(r.path for r in ranges)
+    workers = study_workers(spec, math.prod(r.steps or 2 for r in ranges), runs, len(paths),
+                            workers=workers, dask=dask, points_advice="the STEPS of --grid")
     plan = StudyPlan(spec, paths, grid_design(ranges), runs=runs, seed=seed, kind="sweep",
                      settings={"grid": [f"{r.path}={r.low:g}:{r.high:g}:{r.steps}"
                                         for r in ranges]},

@@ -9,6 +9,7 @@ and the manifest names the saved file, so the directory reproduces from it.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import subprocess
 import sys
@@ -89,7 +90,11 @@ def run_full(scenario_file: Path, runs: int, seed: int, results: Path, name: str
     Blocks until the command ends (a few seconds for 2,000 runs); :func:`stop_full_runs`
     ends it early, as when the server stops.
     """
-    out = default_run_dir(results, name, seed)
+    try:
+        out = default_run_dir(results, name, seed)  # reserved now: unique even within a second
+    except OSError as exc:
+        return FullRun(scenario_file, None, f"{results}: cannot create a results directory "
+                                            f"({exc.strerror or exc})")
     command = full_run_command(scenario_file, runs, seed, out)
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -103,6 +108,8 @@ def run_full(scenario_file: Path, runs: int, seed: int, results: Path, name: str
     if child.returncode != 0:
         lines = [line for line in stderr.splitlines() if line.strip()]
         error = lines[-1] if lines else f"recsim run stopped (exit status {child.returncode})"
+        with contextlib.suppress(OSError):  # the reservation, unless the run wrote into it
+            out.rmdir()
         return FullRun(scenario_file, None, error.removeprefix("error: "))
     printed = [line for line in stdout.splitlines() if line.strip()]
     return FullRun(scenario_file, Path(printed[-1]) if printed else out)

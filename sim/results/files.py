@@ -7,9 +7,10 @@ command line can check an output path cheaply.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
-import hashlib
+import itertools
 import json
 import os
 import shlex
@@ -52,13 +53,41 @@ def utc_stamp(now: datetime | None = None) -> str:
 
 def default_run_dir(root: Path, scenario_name: str, seed: int, kind: str = "") -> Path:
     """``<root>/<scenario>/<UTC timestamp>-s<seed>``, or ``...-<kind>-s<seed>`` for a kind
-    of study (``sweep``, ``calibrate``, ...)."""
-    return root / scenario_name / f"{utc_stamp()}{f'-{kind}' if kind else ''}-s{seed}"
+    of study (``sweep``, ``calibrate``, ...), created empty now so that two commands started
+    in the same second get different directories (the later one adds ``-2``, ``-3``, ...).
+
+    The reservation (and the folders made for it) is removed when the process exits if
+    nothing was written into it.
+    """
+    stem = root / scenario_name / f"{utc_stamp()}{f'-{kind}' if kind else ''}-s{seed}"
+    made = [folder for folder in (stem.parent, root) if not folder.exists()]
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    for number in itertools.count(1):
+        target = stem if number == 1 else stem.with_name(f"{stem.name}-{number}")
+        try:
+            target.mkdir()
+        except FileExistsError:
+            continue
+        atexit.register(_remove_if_empty, [target, *made])
+        return target
+    raise AssertionError("unreachable")
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    """Remove each folder in turn, stopping at the first that holds something."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes, so a manifest pins the exact input."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """Hex SHA-256 of a file's bytes, so a manifest pins the exact input: as the command
+    read it when it started (sim/scenario/inputs.py), even if it changed or moved since."""
+    from ..scenario.inputs import input_sha256
+
+    return input_sha256(path)
 
 
 @functools.cache

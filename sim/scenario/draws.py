@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import math
 import os
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bounded import DRAWS_LIMIT, check_bounded
+from .inputs import read_input
 from .ladder import FACTORS
 from .parts import Thresholds, Weights
 from .schema import Scenario
@@ -65,6 +67,9 @@ def value_bounds(path: str) -> tuple[float, float]:
         path.startswith("states.") else _WEIGHT_RANGE
 
 
+_WHAT = "a draws file (.csv or .parquet)"  # what a refusal asks for instead
+
+
 def _columns(path: Path) -> list[str]:
     """The column names of a draws file, without reading its numbers."""
     if path.suffix.lower() == ".parquet":
@@ -85,7 +90,7 @@ def check_uncertainty(scenario: Scenario) -> None:
             raise DrawsError(("uncertainty", "draws"), f"{path}: no such file (paths are "
                                                        "relative to the scenario file)")
         try:
-            check_bounded(path, DRAWS_LIMIT, "a draws file (.csv or .parquet)")
+            check_bounded(path, DRAWS_LIMIT, _WHAT)
             columns = _columns(path)
         except (OSError, ValueError, csv.Error) as exc:
             raise DrawsError(("uncertainty", "draws"), f"{path}: cannot read: {exc}") from None
@@ -125,7 +130,7 @@ def read_draws(path: str | Path) -> ParameterDraws:
     """Read and check a draws file (cached per file content)."""
     path = Path(path)
     try:
-        check_bounded(path, DRAWS_LIMIT, "a draws file (.csv or .parquet)")
+        check_bounded(path, DRAWS_LIMIT, _WHAT)
         info = os.stat(path)
     except OSError as exc:
         raise DrawsError(("uncertainty", "draws"), f"{path}: {exc.strerror or exc}") from None
@@ -141,15 +146,18 @@ def _read(path: str, stamp: int, size: int) -> ParameterDraws:
     file = Path(path)
     where = ("uncertainty", "draws")
     try:
+        data = read_input(file, DRAWS_LIMIT, _WHAT)  # hashed once
         if file.suffix.lower() == ".parquet":
             import pyarrow.parquet as pq
 
-            table = pq.read_table(file)
+            table = pq.read_table(io.BytesIO(data))
             paths = tuple(table.column_names)
             values = np.column_stack([table.column(p).to_numpy().astype(float) for p in paths])
         else:
-            paths = tuple(_columns(file))
-            values = np.loadtxt(file, delimiter=",", skiprows=1, ndmin=2, dtype=float)
+            text = data.decode("utf-8")
+            paths = tuple(name.strip() for name in next(csv.reader(io.StringIO(text)), []))
+            values = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1, ndmin=2,
+                                dtype=float)
     except (OSError, ValueError, csv.Error) as exc:
         raise DrawsError(where, f"{path}: cannot read the draws: {exc}") from None
     if values.shape[0] == 0 or values.shape[1] != len(paths):

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .bounded import EVENT_LOG_LIMIT, InputFileError, read_bounded
+from .bounded import EVENT_LOG_LIMIT, InputFileError
 from .calendar import months_between
+from .inputs import read_input
 from .ladder import LEVEL_NAMES, TOP
 
 __all__ = ["REQUIRED_COLUMNS", "Event", "EventLog", "EventLogError", "read_event_log"]
@@ -142,7 +143,7 @@ def read_event_log(path: str | Path, states: Collection[str] | None = None, *,
     """
     path = Path(path)
     try:
-        text = read_bounded(path, EVENT_LOG_LIMIT, "an event log (.csv)").decode("utf-8-sig")
+        text = read_input(path, EVENT_LOG_LIMIT, "an event log (.csv)").decode("utf-8-sig")
     except InputFileError as exc:
         raise EventLogError(path, None, None, str(exc)) from None
     except FileNotFoundError:

@@ -16,9 +16,10 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from .bounded import SCENARIO_LIMIT, InputFileError, read_bounded
+from .bounded import SCENARIO_LIMIT, InputFileError
 from .checks import unknown_states
 from .eventlog import EventLogError, read_event_log
+from .inputs import read_input
 from .schema import Scenario
 
 __all__ = ["ScenarioError", "load_scenario", "resolve_file", "scenario_from_dict", "scenario_hash"]
@@ -119,7 +120,7 @@ def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
     """The parsed file; a parent read before (``extends``) is parsed once per content."""
     try:
-        raw = read_bounded(path, SCENARIO_LIMIT, "a scenario file (.toml)")
+        raw = read_input(path, SCENARIO_LIMIT, "a scenario file (.toml)")  # bytes hashed once
     except InputFileError as exc:
         raise ScenarioError(shown, [("", str(exc))]) from None
     except FileNotFoundError:

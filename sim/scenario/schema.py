@@ -7,6 +7,7 @@ them run here, once, as validators (:mod:`sim.scenario.checks`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -22,6 +23,9 @@ from .shocks import Project, Shock
 __all__ = ["Scenario"]
 
 _STATE_ID = r"^[A-Za-z][A-Za-z0-9_]{0,31}$"
+# A scenario's name becomes a directory name (results/<name>/...): one safe path component,
+# so never '.', '..', hidden, or holding a separator.
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}")
 
 
 class Scenario(BaseModel):
@@ -29,7 +33,7 @@ class Scenario(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str
     description: str = ""
     source: str = ""
     start: str = "2025-07"
@@ -47,6 +51,15 @@ class Scenario(BaseModel):
     history: tuple[Shock, ...] = ()  # shocks dated in or before the start month
     events: Events = Events()
     uncertainty: Uncertainty = Uncertainty()
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value: str) -> str:
+        if not _NAME.fullmatch(value):
+            raise ValueError(
+                f"{value!r} cannot name a results directory: use 1 to 100 letters, digits, "
+                "'_', '-' or '.', not starting with '.' (e.g. 'my_scenario')")
+        return value
 
     @field_validator("start")
     @classmethod
