@@ -136,3 +136,17 @@ def test_plot_still_draws_the_undamaged_copies(saved, tmp_path):
         directory = Path(shutil.copytree(saved / name, tmp_path / name))
         result = invoke("plot", directory)
         assert result.exit_code == 0, result.output
+
+
+def test_only_files_just_written_skip_the_cell_checks(saved, tmp_path):
+    """run and batch read back what they wrote without checking every cell (the speed of
+    `make run`); every other reader, `recsim plot` included, checks them."""
+    from sim.results.checks import ResultsDirError
+    from sim.results.directory import read_run_dir
+
+    copy = tmp_path / "run"
+    shutil.copytree(saved / "run", copy)
+    _cell("summary.csv", 2, "p_de_jure", "7.5")(copy)
+    assert read_run_dir(copy, check_cells=False).summary["p_de_jure"].iloc[0] == 7.5
+    with pytest.raises(ResultsDirError, match="column p_de_jure"):
+        read_run_dir(copy)

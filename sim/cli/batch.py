@@ -165,8 +165,8 @@ def _run_batch(target: Path, loaded: list[tuple[Path, Scenario]], failed: list[_
                 (temp / name).mkdir()
                 write_run_data(temp / name, scenario, file, result, seed=seed, started=begun,
                                counterfactual=counterfactual)
-                pending[name] = (file, start_run_outputs(read_run_dir(temp / name), renderer,
-                                                         in_batch=True))
+                written = read_run_dir(temp / name, check_cells=False)  # just written
+                pending[name] = (file, start_run_outputs(written, renderer, in_batch=True))
             except Exception as exc:  # one scenario's failure must not stop the batch
                 _stop_if_cannot_write(exc, temp)
                 shutil.rmtree(temp / name, ignore_errors=True)

@@ -144,9 +144,15 @@ def _runs(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=[c for c in _RUNS if c in present])
 
 
-def read_run_dir(path: str | Path) -> RunData:
-    """Read and check a run directory; raise :class:`ResultsDirError` on the first problem."""
+def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
+    """Read and check a run directory; raise :class:`ResultsDirError` on the first problem.
+
+    ``check_cells=False`` skips checking every cell's type and range (:mod:`.checks`), for
+    files this process has just written from its own tables (``run`` and ``batch``, which
+    draw from what they wrote): the check is for files that come from elsewhere.
+    """
     path = Path(path)
+    check = check_table if check_cells else _trusted
     _missing(path, RUN_FILES, "results directory ('recsim run' or 'recsim batch' writes them)")
     manifest = _read(path / "manifest.json", _json, _MANIFEST)
     text_path = path / "scenario.toml"
@@ -158,11 +164,11 @@ def read_run_dir(path: str | Path) -> RunData:
     n_runs = _run_count(path, manifest)
     months = scenario.months
     summary = _read(path / "summary.csv", _csv, ())
-    check_table(summary, path / "summary.csv", summary_columns(months))
+    check(summary, path / "summary.csv", summary_columns(months))
     curve = _read(path / "curve.csv", _csv, ())
-    check_table(curve, path / "curve.csv", curve_columns(months, len(summary)))
+    check(curve, path / "curve.csv", curve_columns(months, len(summary)))
     runs = _read(path / "runs.parquet", _runs, ())
-    check_table(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
+    check(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
     _check_consistent(path, n_runs, scenario, summary, curve, runs)
     shocks = None
     if (path / SHOCKS_FILE).is_file():
@@ -172,7 +178,7 @@ def read_run_dir(path: str | Path) -> RunData:
     effects = None
     if (path / EFFECTS_FILE).is_file():
         effects = _read(path / EFFECTS_FILE, _csv, ())
-        check_table(effects, path / EFFECTS_FILE, effect_columns(months, len(summary)))
+        check(effects, path / EFFECTS_FILE, effect_columns(months, len(summary)))
         if len(effects) != scenario.months + 1:
             raise ResultsDirError(f"{path / EFFECTS_FILE}: expected {scenario.months + 1} "
                                   f"months, found {len(effects)}")
@@ -184,10 +190,14 @@ def read_run_dir(path: str | Path) -> RunData:
     forecast = None
     if (path / FORECAST_FILE).is_file():
         forecast = _read(path / FORECAST_FILE, _csv, ())
-        check_table(forecast, path / FORECAST_FILE, forecast_columns(forecast.columns),
+        check(forecast, path / FORECAST_FILE, forecast_columns(forecast.columns),
                     fix="write it again with 'recsim forecast'")
     return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
                    curve, runs, shocks, effects, forecast)
+
+
+def _trusted(*_: Any, **__: Any) -> None:
+    """The stand-in for :func:`check_table` on files this process has just written."""
 
 
 def _run_count(path: Path, manifest: dict[str, Any]) -> int:
