@@ -103,7 +103,7 @@ def test_a_grid_of_a_trillion_points_is_refused_before_it_is_built(
 
 def test_workers_beyond_the_cores_are_capped_with_a_note(
         small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(LIMITS, "_cores", lambda: 1)
+    monkeypatch.setattr(importlib.import_module("sim.engine.process"), "usable_cores", lambda: 1)
     result = _invoke("run", small, "--runs", 20, "--workers", 1000, "--out", tmp_path / "o")
     assert result.exit_code == 0, result.output
     assert result.stderr.strip().splitlines() == [

@@ -11,7 +11,6 @@ are written only when every figure of a directory is ready, each atomically.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,11 +47,9 @@ def _draw(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
 
 def _draw_workers() -> int:
     """Worker processes for drawing: the cores this process may use, at most four."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return min(cores, _MOST_DRAW_WORKERS)
+    from ..engine.process import usable_cores
+
+    return min(usable_cores(), _MOST_DRAW_WORKERS)
 
 
 class Renderer:

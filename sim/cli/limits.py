@@ -40,17 +40,12 @@ def count_range(low: int) -> click.IntRange:
     return click.IntRange(min=low, max=COUNT_MAX)
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def cap_workers(workers: int, dask: str | None = None) -> int:
     """``workers``, but no more than the cores this process may use (with a note on
     stderr); a remote Dask cluster (``--dask ADDRESS``) has its own limits and is left be."""
-    cores = _cores()
+    from ..engine.process import usable_cores
+
+    cores = usable_cores()
     if workers <= cores or (dask is not None and dask != "local"):
         return workers
     plural = "s" * (cores > 1)

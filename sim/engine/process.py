@@ -25,7 +25,7 @@ from multiprocessing.context import BaseContext
 from typing import Any, TypeVar
 
 __all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
-           "warm_context", "worker_context"]
+           "usable_cores", "warm_context", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -50,6 +50,14 @@ def worker_context(*preload: str) -> BaseContext:
     context = mp.get_context("forkserver")
     context.set_forkserver_preload([*_PRELOAD, "sim.engine.worker_start"])
     return context
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity on Linux, else all of them)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def warm_context(*preload: str) -> BaseContext:

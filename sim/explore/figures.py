@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import io
-import os
 import threading
 from typing import Any
 
@@ -112,10 +111,9 @@ class FigurePool:
 
     def __init__(self, workers: int | None = None) -> None:
         if workers is None:
-            try:
-                workers = min(len(os.sched_getaffinity(0)), _MOST_WORKERS)
-            except AttributeError:  # not on Linux
-                workers = min(os.cpu_count() or 1, _MOST_WORKERS)
+            from ..engine.process import usable_cores
+
+            workers = min(usable_cores(), _MOST_WORKERS)
         self.workers = workers
         self._pool: cf.Executor
         if workers > 0:
