@@ -138,14 +138,16 @@ def test_a_batch_goes_on_past_a_hostile_file(tmp_path):
     (tmp_path / "tiny.toml").write_text(TINY.read_text())
     (tmp_path / "deep.toml").write_text('name = "deep"\n' + DEEP)
     os.mkfifo(tmp_path / "pipe.toml")
-    result = recsim("batch", "deep.toml", "pipe.toml", "tiny.toml", "--runs", 10, "--out",
-                    "out", "--quiet", cwd=tmp_path)
+    (tmp_path / "folder.toml").mkdir()
+    result = recsim("batch", "deep.toml", "pipe.toml", "folder.toml", "tiny.toml", "--runs", 10,
+                    "--out", "out", "--quiet", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert "2 of 3 scenarios failed" in result.stderr
+    assert "3 of 4 scenarios failed" in result.stderr
+    assert "folder.toml: is a directory" in result.stderr
     assert "deep.toml: tables or arrays nested too deeply" in result.stderr
     assert "pipe.toml: is a named pipe (FIFO)" in result.stderr
     assert result.stdout.strip().splitlines()[-1] == "out"
     assert (tmp_path / "out" / "tiny" / "summary.csv").is_file()
     failed = json.loads((tmp_path / "out" / "batch.json").read_text())["failed"]
-    assert [f["file"] for f in failed] == ["deep.toml", "pipe.toml"]
+    assert [f["file"] for f in failed] == ["deep.toml", "pipe.toml", "folder.toml"]

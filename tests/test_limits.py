@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli, main
+from sim.scenario.loading import load_scenario
 
 ENSEMBLE = importlib.import_module("sim.engine.ensemble")  # commands import it when they run
 LIMITS = importlib.import_module("sim.cli.limits")
@@ -99,6 +100,51 @@ def test_a_grid_of_a_trillion_points_is_refused_before_it_is_built(
                     "--grid", "thresholds.level_3=5:9:1000000", "--out", tmp_path / "s")
     assert line.startswith("error: this needs about ") and " TB of memory" in line
     assert line.endswith("lower the STEPS of --grid")
+
+
+@pytest.mark.parametrize("steps", ["1000000000000", "9" * 23])
+def test_a_grid_too_long_to_build_is_checked_by_its_ends(
+        small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], steps: str) -> None:
+    """Its values are not made one by one (np.linspace raised, or allocated terabytes, or
+    checking a million values took minutes): the ends are checked, then memory refuses."""
+    checked: list[object] = []
+    real = DESIGN.with_values
+
+    def count(scenario, values):
+        checked.append(values)
+        return real(scenario, values)
+
+    monkeypatch.setattr(DESIGN, "with_values", count)
+    line = _refused(capsys, "sweep", small, "--grid", f"weights.social=1:6:{steps}",
+                    "--out", tmp_path / "s")
+    assert line.endswith("lower the STEPS of --grid")
+    assert checked == [{"weights.social": 1.0}, {"weights.social": 6.0}]
+
+
+def test_a_long_grid_of_whole_numbers_is_checked_by_its_step(
+        small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sim.scenario.params import ParameterError
+
+    monkeypatch.setattr(DESIGN, "CHECKED_STEPS", 3)  # grids of 4 or more values are "long"
+    spec = load_scenario(small)
+    DESIGN.check_ranges(spec, [DESIGN.Range("months", 12, 24, 7)], integral_grid=True)
+    with pytest.raises(ParameterError, match="takes whole numbers"):
+        DESIGN.check_ranges(spec, [DESIGN.Range("months", 12, 25, 7)], integral_grid=True)
+
+
+@pytest.mark.parametrize("command", [["sweep", "--grid", "weights.social=1:6:3"],
+                                     ["sensitivity", "--param", "weights.social=1:6",
+                                      "--samples", "8"]])
+def test_a_study_does_not_write_through_a_symbolic_link(
+        small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        command: list[str]) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    line = _refused(capsys, command[0], small, *command[1:], "--runs", 10,
+                    "--out", tmp_path / "link")
+    assert line.startswith(f"error: {tmp_path / 'link'}: is a symbolic link")
+    assert list((tmp_path / "real").iterdir()) == []
 
 
 def test_workers_beyond_the_cores_are_capped_with_a_note(

@@ -76,7 +76,7 @@ def _batch_bar(total: int, *, quiet: bool) -> Iterator[Any]:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+                type=click.Path(path_type=Path))  # a directory fails alone
 @click.option("--runs", type=count_range(1), default=1000, show_default=True,
               help="Monte Carlo replicates per scenario.")
 @seed_option

@@ -29,6 +29,7 @@ __all__ = [
     "cannot_write",
     "check_out_dir",
     "fail",
+    "fail_if_link",
     "fail_if_taken",
     "load_or_fail",
     "open_executor",
@@ -199,6 +200,17 @@ def results_directory(target: Path) -> Iterator[Path]:
              f"and there is nothing to --resume: {hint}, then run the command again")
 
 
+def fail_if_link(target: Path) -> None:
+    """Stop if ``target`` is a symbolic link or a mount point: results go to a directory of
+    their own, made (or renamed into place) at that very path."""
+    if target.is_symlink():
+        fail(f"{target}: is a symbolic link (to {os.readlink(target)}); results are written "
+             "to a new directory: give its real path as --out")
+    if target.is_dir() and os.path.ismount(target):
+        fail(f"{target}: is a mount point, which cannot be replaced by the results "
+             "directory; choose a new directory inside it as --out")
+
+
 def check_out_dir(target: Path) -> None:
     """Stop before any simulating if ``target`` cannot become a new results directory.
 
@@ -207,12 +219,7 @@ def check_out_dir(target: Path) -> None:
     ``os.access`` says yes to root even on read-only file systems). A symbolic link or a
     mount point cannot be replaced by the finished directory, so they are refused too.
     """
-    if target.is_symlink():
-        fail(f"{target}: is a symbolic link (to {os.readlink(target)}); results are written "
-             "to a new directory: give its real path as --out")
-    if target.is_dir() and os.path.ismount(target):
-        fail(f"{target}: is a mount point, which cannot be replaced by the results "
-             "directory; choose a new directory inside it as --out")
+    fail_if_link(target)
     fail_if_taken(target)
     ancestor = target.parent
     while not ancestor.exists() and ancestor != ancestor.parent:

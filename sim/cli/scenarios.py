@@ -37,7 +37,7 @@ def _summary(spec: Scenario) -> str:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True,
-                type=click.Path(dir_okay=False, path_type=Path))
+                type=click.Path(path_type=Path))  # a directory fails alone
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     """Check scenario FILES: exit 0 if all are valid, else 2 with one line per problem.

@@ -12,7 +12,7 @@ import click
 
 from ..results.files import default_run_dir, is_taken
 from ..study.names import DEFAULT_OUTCOMES
-from .common import check_out_dir, fail, open_executor, progress_bar, seed_option
+from .common import check_out_dir, fail, fail_if_link, open_executor, progress_bar, seed_option
 from .limits import count_range
 
 if TYPE_CHECKING:
@@ -135,6 +135,7 @@ class Study:
             self.done = self.store.load(report=lambda path, why: damaged.append((path, why)))
             _warn_damaged(damaged)
         else:
+            fail_if_link(self.directory)
             if self.store.never_started():
                 pass  # only what a study that never started left: it starts here afresh
             elif self.store.plan_file.exists():

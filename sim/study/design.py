@@ -16,7 +16,14 @@ import numpy as np
 from ..scenario.params import ParameterError, check_path, is_integer_path, with_values
 from ..scenario.schema import Scenario
 
-__all__ = ["Range", "check_ranges", "grid_design", "parse_range", "round_whole_numbers"]
+__all__ = ["CHECKED_STEPS", "Range", "check_ranges", "grid_design", "parse_range",
+           "round_whole_numbers"]
+
+
+# A grid of at most this many values has each checked against the field's rules; a longer
+# one (which the memory estimate may refuse next) only its ends, without being built: the
+# rules of a single number are bounds, so its ends decide.
+CHECKED_STEPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -72,16 +79,25 @@ def check_ranges(scenario: Scenario, ranges: Sequence[Range], *, integral_grid: 
             raise ParameterError(f"parameter {item.path!r} is given twice")
         seen.add(item.path)
         check_path(scenario, item.path)
-        values = item.grid() if item.steps else np.array([item.low, item.high])
+        long_grid = item.steps is not None and item.steps > CHECKED_STEPS
+        values = item.grid() if item.steps and not long_grid else np.array([item.low, item.high])
         if is_integer_path(scenario, item.path):
-            if integral_grid and not all(float(v).is_integer() for v in values):
-                shown = ", ".join(f"{v:g}" for v in values)
+            if integral_grid and not _whole_grid(item, values):
+                shown = ", ".join(f"{v:g}" for v in values[:12]) + ", ..." * (len(values) > 12)
                 raise ParameterError(
                     f"parameter {item.path!r} takes whole numbers, but the grid gives {shown}; "
                     f"choose STEPS so that (HI - LO) / (STEPS - 1) is whole")
             values = np.rint(values)
         for value in values:
             with_values(scenario, {item.path: float(value)})
+
+
+def _whole_grid(item: Range, values: np.ndarray) -> bool:
+    """Every grid value is whole: checked one by one, or, for a grid too long to build, by
+    its ends and its step."""
+    if item.steps is None or item.steps <= CHECKED_STEPS:
+        return all(float(v).is_integer() for v in values)
+    return float(item.low).is_integer() and ((item.high - item.low) / (item.steps - 1)).is_integer()
 
 
 def grid_design(ranges: Sequence[Range]) -> np.ndarray:
