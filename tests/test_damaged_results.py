@@ -57,6 +57,16 @@ def _final_level(directory: Path) -> None:
     runs.to_parquet(directory / "runs.parquet")
 
 
+def _final_level_as(value: object):
+    """final_level of runs.parquet as a column of ``value`` (bytes, lists: what a program
+    other than recsim might write)."""
+    def change(directory: Path) -> None:
+        runs = pd.read_parquet(directory / "runs.parquet")
+        runs["final_level"] = [value] * len(runs)
+        runs.to_parquet(directory / "runs.parquet")
+    return change
+
+
 def _deep_toml(directory: Path) -> None:
     (directory / "scenario.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
 
@@ -87,6 +97,9 @@ RUN_DAMAGE = {
                              "column month: -1 is not a whole number from 0 to 12"),
     "runs level": (_final_level, "runs.parquet: row 6, column final_level: 7 is not a whole "
                                  "number from 0 to 3"),
+    "runs bytes": (_final_level_as(b"x"), "runs.parquet: row 1, column final_level: b'x' is "
+                                          "not a whole number from 0 to 3"),
+    "runs list": (_final_level_as([1, 2]), "runs.parquet: row 1, column final_level: "),
     "scenario nested too deeply": (_deep_toml, "scenario.toml: cannot be read"),
 }
 

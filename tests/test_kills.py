@@ -344,3 +344,17 @@ def test_signals_wait_for_the_check_within_a_deferring_block():
         assert seen == [signal.SIGTERM] * 2
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_second_sigterm_does_not_break_into_the_clean_up_of_the_first():
+    """SIGTERM's handler ignores a second one while the first is cleaned up; a deferred
+    SIGTERM (calibration's sampler) must not put the handler back for the clean-up."""
+    from sim.cli.signals import Terminated, stop_on_sigterm
+    from sim.engine.process import signals_deferred
+
+    with stop_on_sigterm():
+        with pytest.raises(Terminated), signals_deferred() as check:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.01)  # the handler runs between bytecodes: let it
+            check()
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN

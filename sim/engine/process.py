@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.context import BaseContext
+from types import FrameType
 from typing import Any, TypeVar
 
 __all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
@@ -138,19 +139,27 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
     pending: list[int] = []
     deferred = {number: handler for number in _HELD
                 if callable(handler := signal.getsignal(number))}
+
+    def hold(number: int, frame: FrameType | None) -> None:
+        pending.append(number)
+
     for number in deferred:
-        signal.signal(number, lambda number, frame: pending.append(number))
+        signal.signal(number, hold)
 
     def check() -> None:
+        restore()  # a handler run now may set its own (SIGTERM's ignores a second one)
         while pending:
             number = pending.pop(0)
             deferred[number](number, None)
 
+    def restore() -> None:
+        for number, handler in deferred.items():
+            if signal.getsignal(number) is hold:
+                signal.signal(number, handler)
+
     try:
         yield check
     finally:
-        for number, handler in deferred.items():
-            signal.signal(number, handler)
         check()
 
 

@@ -176,15 +176,21 @@ def check_table(frame: pd.DataFrame, path: Path, columns: Mapping[str, Column], 
         row = int(bad.argmax())
         where = f"row {row + 1}" if header_lines is None else f"line {row + header_lines + 1}"
         value = frame[name].iloc[row]
-        problem = "is empty, but must be" if pd.isna(value) else \
-            f"{value if isinstance(value, str) else _number(value)!r} is not"
+        problem = "is empty, but must be" if _is_empty(value) else f"{_shown(value)} is not"
         raise ResultsDirError(f"{path}: {where}, column {name}: {problem} "
                               f"{column.describe()}; {fix}")
 
 
-def _number(value: object) -> object:
-    """A cell as the file shows it: 3 rather than numpy's 3.0 or np.int64(3)."""
+def _is_empty(value: object) -> bool:
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _shown(value: object) -> str:
+    """A cell as the file shows it, quoted: '3' rather than numpy's 3.0 or np.int64(3); a
+    cell that is not a number (text, bytes, a list in a Parquet file) as Python shows it."""
     if isinstance(value, (bool, np.bool_)):
-        return str(value)
-    number = float(value)  # type: ignore[arg-type]
-    return int(number) if number.is_integer() else number
+        return repr(str(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return repr(int(number) if number.is_integer() else number)
+    return repr(value)
