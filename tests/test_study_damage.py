@@ -91,7 +91,13 @@ def _changed_counts(path: Path) -> None:
     _rewrite(path, sums=_arrays(path)["sums"] + 1)
 
 
+def _named_pipe(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path)  # read as a file, it would block --resume for ever
+
+
 DAMAGE = {
+    "named pipe": (_named_pipe, "is a named pipe (FIFO), not a file"),
     "truncated": (_truncate, "unreadable (BadZipFile: "),
     "empty": (_empty, "empty file (0 bytes)"),
     "wrong shape": (_wrong_shape, "sums is int64 (1, "),

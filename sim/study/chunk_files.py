@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..scenario.bounded import InputFileError, read_bounded
 from .measures import Tally
 from .sweep import StudyPlan
 
@@ -66,13 +67,19 @@ def encode_chunk(index: int, fingerprint: str, tally: Tally) -> bytes:
     return buffer.getvalue()
 
 
+_CHUNK_LIMIT = 1024 * 1024 * 1024  # bytes: far above any chunk a study writes
+
+
 def decode_chunk(path: Path, plan: StudyPlan, fingerprint: str) -> tuple[int, Tally]:
     """Chunk index and tally of a file, or :class:`ChunkDamage` saying what is wrong."""
     index = chunk_index(path)
     chunks = len(plan.chunk_cells)
     if index >= chunks:
         raise NotAChunk(f"this study has chunks 0 to {chunks - 1} only")
-    data = path.read_bytes()
+    try:  # a pipe or device put in a chunk's place must not block or fill memory
+        data = read_bounded(path, _CHUNK_LIMIT, "a chunk file (.npz)")
+    except InputFileError as exc:
+        raise ChunkDamage(str(exc)) from None
     if not data:
         raise ChunkDamage("empty file (0 bytes)")
     stored = _arrays(data)
