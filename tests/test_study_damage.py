@@ -199,7 +199,7 @@ def test_a_disk_full_at_the_start_leaves_nothing_in_the_way(reference, tmp_path,
     full_disk(lambda path: True)
     assert failing(capsys, *SWEEP, "--out", out) == (
         f"error: cannot write {out / 'study.json'}: No space left on device; the study did "
-        "not start (nothing to --resume): free space or choose another --out, then run the "
+        "not start (nothing to --resume): free some space or choose another --out, then run the "
         "same command again\n")
     assert not out.exists()
     monkeypatch.undo()  # space freed
@@ -238,7 +238,7 @@ def test_a_disk_full_midway_is_continued_with_resume(reference, tmp_path, full_d
     full_disk(lambda path: len(list((out / "chunks").glob("*.npz"))) >= 2)
     assert failing(capsys, *SWEEP, "--out", out) == (
         f"error: cannot write {out / 'chunks' / 'c000002.npz'}: No space left on device; "
-        f"2 of 6 chunks are saved in {out}: free space, then continue with --resume {out}\n")
+        f"2 of 6 chunks are saved in {out}: free some space, then continue with --resume {out}\n")
     assert not list(out.rglob(".*.tmp"))
     monkeypatch.undo()
     resumed = invoke(*SWEEP, "--resume", out)
@@ -253,7 +253,7 @@ def test_a_disk_full_while_writing_results_is_continued_with_resume(
     full_disk(lambda path: path.endswith("sweep.csv"))
     assert failing(capsys, *SWEEP, "--out", out) == (
         f"error: cannot write {out / 'sweep.csv'}: No space left on device; the results "
-        f"are incomplete (no manifest.json) but every chunk is saved in {out}: free space, "
+        f"are incomplete (no manifest.json) but every chunk is saved in {out}: free some space, "
         f"then write them with --resume {out}\n")
     assert not (out / "manifest.json").exists() and not list(out.glob(".*"))
     monkeypatch.undo()

@@ -35,6 +35,7 @@ __all__ = [
     "open_executor",
     "point_estimates",
     "progress_bar",
+    "remedy",
     "results_directory",
     "seed_option",
     "step_progress",
@@ -169,6 +170,11 @@ _WHAT_TO_DO = {errno.ENOSPC: "free some space", errno.EDQUOT: "free some space",
                errno.EFBIG: "raise the file size limit ('ulimit -f')"}
 
 
+def remedy(exc: OSError, otherwise: str = "fix that") -> str:
+    """What to do about a failed write: free space, raise the size limit, or ``otherwise``."""
+    return _WHAT_TO_DO.get(exc.errno, otherwise)  # type: ignore[arg-type]
+
+
 def cannot_write(exc: BaseException, directory: Path) -> bool:
     """True if ``exc`` says nothing more can be written into ``directory`` (a full disk,
     say): a command writing many results should stop rather than compute more."""
@@ -195,7 +201,7 @@ def results_directory(target: Path) -> Iterator[Path]:
             where = Path(os.fsdecode(exc.filename))
             if temp is not None and where.is_relative_to(temp):
                 where = target / where.relative_to(temp)
-        hint = _WHAT_TO_DO.get(exc.errno, "choose another --out or fix the problem")
+        hint = remedy(exc, "choose another --out or fix the problem")
         fail(f"{where}: cannot write results ({exc.strerror or exc}); nothing was written "
              f"and there is nothing to --resume: {hint}, then run the command again")
 

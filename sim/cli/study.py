@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,7 +11,15 @@ import click
 
 from ..results.files import default_run_dir, is_taken
 from ..study.names import DEFAULT_OUTCOMES
-from .common import check_out_dir, fail, fail_if_link, open_executor, progress_bar, seed_option
+from .common import (
+    check_out_dir,
+    fail,
+    fail_if_link,
+    open_executor,
+    progress_bar,
+    remedy,
+    seed_option,
+)
 from .limits import count_range
 
 if TYPE_CHECKING:
@@ -229,9 +236,8 @@ class Study:
 
 def _cannot_write(exc: OSError, path: Path, then: Callable[[str], str]) -> NoReturn:
     """Stop naming the file that could not be written and why, then what is kept and how
-    to go on: ``then(remedy)``, the remedy being "free space" for a full disk."""
-    remedy = "free space" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "fix that"
-    fail(f"cannot write {exc.filename or path}: {exc.strerror or exc}; {then(remedy)}")
+    to go on: ``then(remedy)``, the remedy being "free some space" for a full disk."""
+    fail(f"cannot write {exc.filename or path}: {exc.strerror or exc}; {then(remedy(exc))}")
 
 
 def _warn_damaged(damaged: list[tuple[Path, str]], shown: int = 10) -> None:
