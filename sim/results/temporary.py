@@ -103,20 +103,26 @@ def temporary_sibling(target: Path, *, directory: bool) -> Iterator[Path]:
     target = Path(target)
     remove_leftovers(target.parent)
     prefix = f".{target.name}."
+    handle: int | None = None
     if directory:
         made = Path(tempfile.mkdtemp(prefix=prefix, suffix=_CLAIMING, dir=target.parent))
-        handle = os.open(made, os.O_RDONLY)
+        if fcntl is not None:
+            handle = os.open(made, os.O_RDONLY)
     else:
         handle, name = tempfile.mkstemp(prefix=prefix, suffix=_CLAIMING, dir=target.parent)
         made = Path(name)
+        if fcntl is None:  # Windows renames no file that is open, and there is no lock
+            os.close(handle)
+            handle = None
     temp = made.with_name(made.name.removesuffix(_CLAIMING) + TEMP_SUFFIX)
     try:
-        if fcntl is not None:
+        if handle is not None:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         os.rename(made, temp)  # only a locked temporary carries the name others may clear
     except BaseException:
         _remove(made)
-        os.close(handle)
+        if handle is not None:
+            os.close(handle)
         raise
     try:
         yield temp
@@ -124,7 +130,8 @@ def temporary_sibling(target: Path, *, directory: bool) -> Iterator[Path]:
         _remove(temp)
         raise
     finally:
-        os.close(handle)
+        if handle is not None:
+            os.close(handle)
 
 
 def sync_file(path: Path) -> None:

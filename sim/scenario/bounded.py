@@ -76,7 +76,8 @@ def read_bounded(path: str | Path, limit: int, what: str) -> bytes:
     the reader), and read only up to the limit, since some files grow or report size 0.
     """
     check_bounded(path, limit, what)
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)  # POSIX
+    descriptor = os.open(path, flags)
     try:
         _check_mode(os.fstat(descriptor), limit, what)
         chunks, size = [], 0
