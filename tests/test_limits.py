@@ -232,3 +232,17 @@ def test_the_estimate_assumes_the_fits_own_number_of_draws() -> None:
     from sim.forecast.origin import BACKTEST_SETTINGS
 
     assert FIT_DRAWS == FitSettings().draws == BACKTEST_SETTINGS.draws
+
+
+def test_a_container_memory_limit_counts_as_available_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """psutil and MemAvailable give the host's memory; inside a container with a limit the
+    command would be killed without a word, so the cgroup's room is taken when smaller."""
+    limit, usage = tmp_path / "memory.max", tmp_path / "memory.current"
+    limit.write_text("1000000000\n")
+    usage.write_text("400000000\n")
+    monkeypatch.setattr(LIMITS, "CGROUP_FILES", ((str(limit), str(usage)),))
+    monkeypatch.setattr(LIMITS, "_machine_memory", lambda: 8 * 10**9)
+    assert LIMITS.available_memory() == 600_000_000
+    limit.write_text("max\n")
+    assert LIMITS.available_memory() == 8 * 10**9

@@ -55,8 +55,13 @@ def cap_workers(workers: int, dask: str | None = None) -> int:
 
 
 def available_memory() -> int:
-    """Bytes of memory available to a new allocation without swapping: psutil's figure if
-    it is installed, else the kernel's MemAvailable, else the free physical pages."""
+    """Bytes of memory available to a new allocation without swapping: the machine's figure
+    (psutil's if it is installed, else the kernel's MemAvailable, else the free physical
+    pages), or less if a container's memory limit (cgroup) leaves less."""
+    return min(_machine_memory(), _cgroup_room())
+
+
+def _machine_memory() -> int:
     try:
         import psutil
     except ImportError:
@@ -71,6 +76,28 @@ def available_memory() -> int:
     except (OSError, ValueError, IndexError):
         pass
     return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+
+
+# (limit, usage) files of the process's memory cgroup: version 2, then version 1
+CGROUP_FILES = (("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+                ("/sys/fs/cgroup/memory/memory.limit_in_bytes",
+                 "/sys/fs/cgroup/memory/memory.usage_in_bytes"))
+
+
+def _cgroup_room() -> int:
+    """What a container's memory limit leaves, or a huge number where there is none (the
+    files are absent, or say "max", or give v1's "no limit" of nearly 2**63)."""
+    for limit_file, usage_file in CGROUP_FILES:
+        try:
+            with open(limit_file, encoding="ascii") as stream:
+                limit = stream.read().strip()
+            with open(usage_file, encoding="ascii") as stream:
+                usage = int(stream.read().strip())
+        except (OSError, ValueError):
+            continue
+        if limit.isdigit() and int(limit) < 2**60:
+            return max(int(limit) - usage, 0)
+    return 2**63
 
 
 def _size(count: float) -> str:
