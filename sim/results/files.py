@@ -180,9 +180,9 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         temp.chmod(0o755)
         yield temp
         sync_files(temp)
-        if target.exists():
+        if target.exists() and os.name != "posix":  # POSIX renames over an empty directory
             target.rmdir()
-        os.replace(temp, target)
+        os.replace(temp, target)  # atomically: the reserved name is never free for another
     sync_directory(target.parent)
 
 
