@@ -147,10 +147,15 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
         signal.signal(number, hold)
 
     def check() -> None:
+        if not pending:
+            return
         restore()  # a handler run now may set its own (SIGTERM's ignores a second one)
         while pending:
             number = pending.pop(0)
             deferred[number](number, None)
+        for number, handler in deferred.items():  # they returned: hold again what they kept
+            if signal.getsignal(number) is handler:
+                signal.signal(number, hold)
 
     def restore() -> None:
         for number, handler in deferred.items():
@@ -161,6 +166,7 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
         yield check
     finally:
         check()
+        restore()
 
 
 def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
