@@ -69,7 +69,8 @@ def parse_range(text: str, *, with_steps: bool) -> Range:
 def check_ranges(scenario: Scenario, ranges: Sequence[Range], *, integral_grid: bool) -> None:
     """Every path names a number, appears once, and every value it will take is valid.
 
-    For a grid each value is checked; for sampling both ends are. Whole-number fields
+    For a grid each value is checked (a grid of more than :data:`CHECKED_STEPS` values, its
+    ends and step); for sampling both ends are. Whole-number fields
     (levels, months) need whole grid values when ``integral_grid``. Values that are valid
     alone but not together are caught by :meth:`sim.sweep.StudyPlan.check_points`.
     """
