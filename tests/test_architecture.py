@@ -147,6 +147,12 @@ def test_reader_sees_lazy_and_type_checking_imports(tmp_path: Path) -> None:
                                                    "sim.model.rules"}
 
 
+def _printed_by(code: str) -> str:
+    """What ``python -c code`` prints, run afresh (so nothing is imported beforehand)."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT).stdout.strip()
+
+
 @pytest.mark.parametrize("entry", ["sim.cli"])
 def test_cli_start_up_imports_no_heavy_library(entry: str) -> None:
     """``recsim --help`` must not pay for the science stack: it imports click and little else."""
@@ -154,9 +160,8 @@ def test_cli_start_up_imports_no_heavy_library(entry: str) -> None:
              "pydantic", "solara", "uvicorn"]
     code = (f"import sys, {entry}; "
             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    assert out.stdout.strip() == "", f"importing {entry} imports: {out.stdout.strip()}"
+    printed = _printed_by(code)
+    assert printed == "", f"importing {entry} imports: {printed}"
 
 
 def test_validating_a_scenario_needs_no_science_stack() -> None:
@@ -165,9 +170,8 @@ def test_validating_a_scenario_needs_no_science_stack() -> None:
             "load_scenario('scenarios/china_first.toml'); "
             "print(' '.join(m for m in ['numpy', 'pandas', 'scipy', 'matplotlib', 'mesa', "
             "'networkx'] if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    assert out.stdout.strip() == "", f"loading a scenario imports: {out.stdout.strip()}"
+    printed = _printed_by(code)
+    assert printed == "", f"loading a scenario imports: {printed}"
 
 
 def test_simulating_imports_only_the_mesa_it_uses() -> None:
@@ -180,6 +184,5 @@ def test_simulating_imports_only_the_mesa_it_uses() -> None:
             "import mesa; assert callable(mesa.batch_run) and mesa.Agent is mesa.agent.Agent; "
             "assert 'mesa.space' in sys.modules and mesa.__version__; "
             "print(' '.join(skipped))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
-    assert out.stdout.strip() == "", f"simulating imports: {out.stdout.strip()}"
+    printed = _printed_by(code)
+    assert printed == "", f"simulating imports: {printed}"

@@ -128,18 +128,11 @@ def _refused(directory: Path, message: str) -> None:
     assert snapshot(directory) == before  # no figure drawn, none left half-written
 
 
-@pytest.mark.parametrize("what", list(RUN_DAMAGE))
-def test_plot_refuses_a_damaged_run(saved, tmp_path, what):
-    directory = Path(shutil.copytree(saved / "run", tmp_path / "run"))
-    damage, message = RUN_DAMAGE[what]
-    damage(directory)
-    _refused(directory, message)
-
-
-@pytest.mark.parametrize("what", list(BATCH_DAMAGE))
-def test_plot_refuses_a_damaged_batch(saved, tmp_path, what):
-    directory = Path(shutil.copytree(saved / "batch", tmp_path / "batch"))
-    damage, message = BATCH_DAMAGE[what]
+@pytest.mark.parametrize(("kind", "what"), [("run", what) for what in RUN_DAMAGE]
+                         + [("batch", what) for what in BATCH_DAMAGE])
+def test_plot_refuses_a_damaged_directory(saved, tmp_path, kind, what):
+    directory = Path(shutil.copytree(saved / kind, tmp_path / kind))
+    damage, message = (RUN_DAMAGE if kind == "run" else BATCH_DAMAGE)[what]
     damage(directory)
     _refused(directory, message)
 
