@@ -358,3 +358,14 @@ def test_a_second_sigterm_does_not_break_into_the_clean_up_of_the_first():
             time.sleep(0.01)  # the handler runs between bytecodes: let it
             check()
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+
+
+def test_stopping_a_pool_whose_pipes_its_own_thread_closed_is_quiet():
+    """The pool's manager thread may close a pipe just before _kill_workers does (EBADF);
+    SIGTERM's clean-up then ended in 'error: Bad file descriptor' (exit 2, not 143)."""
+    from sim.engine.process import owned_pool, stop_pool, worker_context
+
+    pool = owned_pool(1, worker_context())
+    assert pool.submit(abs, -1).result(timeout=60) == 1
+    os.close(pool._result_queue._writer.fileno())  # as if the manager thread had closed it
+    stop_pool(pool, wait=False)

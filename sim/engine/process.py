@@ -202,7 +202,10 @@ def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
     for queue, end in ((calls, "_reader"), (getattr(pool, "_result_queue", None), "_writer")):
         connection = getattr(queue, end, None)
         if connection is not None:
-            connection.close()  # with the workers gone, the other end sees the pipe end
+            # with the workers gone, the other end sees the pipe end; the pool's own manager
+            # thread may have closed it in the meantime (EBADF), which is as good
+            with contextlib.suppress(OSError):
+                connection.close()
 
 
 class ProcessExecutor:
