@@ -188,6 +188,16 @@ def test_simulating_imports_only_the_mesa_it_uses() -> None:
     assert printed == "", f"simulating imports: {printed}"
 
 
+def test_sizing_memory_imports_no_engine() -> None:
+    """Commands check their memory need before they import the engine, and start the
+    drawing workers' server in between: sizing must not import NumPy, pandas or Mesa."""
+    code = ("import sys, sim.engine.memory, sim.cli.limits; "
+            "print(' '.join(m for m in ['numpy', 'pandas', 'mesa', 'scipy'] "
+            "if m in sys.modules))")
+    printed = _printed_by(code)
+    assert printed == "", f"sizing memory imports: {printed}"
+
+
 def test_mesa_model_loads_before_pandas() -> None:
     """mesa.model names its logger through inspect.stack(), which looks up the file of
     every loaded module: loaded before pandas (which mesa.datacollection imports), that

@@ -11,12 +11,13 @@ are written only when every figure of a directory is ready, each atomically.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..results.directory import BatchData, RunData
+from ..results.directory import BatchData, RunData, read_curve
 from ..results.files import atomic_write_bytes
 from ..results.report import batch_report, run_report
 from ..results.selection import run_figure_names
@@ -28,6 +29,7 @@ __all__ = [
     "batch_images",
     "start_run_outputs",
     "submit_batch_figures",
+    "submit_cascade",
     "write_batch_outputs",
     "write_run_outputs",
 ]
@@ -45,6 +47,10 @@ def _draw(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
     return draw_job(job)
 
 
+def _ready() -> None:
+    """A worker's first job: nothing; submitting it is what forks the worker."""
+
+
 def _draw_workers() -> int:
     """Worker processes for drawing: the cores this process may use, at most four."""
     from ..engine.process import usable_cores
@@ -56,19 +62,39 @@ class Renderer:
     """Draws figures in worker processes (or in this one, given one worker or one core).
 
     Create it early: the workers' server starts importing matplotlib at once, in the
-    background, while this process goes on simulating. When the command also simulates in
-    worker processes, set ``simulating`` so the same server imports the engine too.
+    background, while this process goes on simulating, and a thread of this process forks
+    the workers as soon as the server is ready. When the command also simulates in worker
+    processes, set ``simulating`` so the same server imports the engine too.
     """
 
     def __init__(self, workers: int | None = None, *, simulating: bool = False) -> None:
         self.workers = _draw_workers() if workers is None else workers
         self._pool: cf.ProcessPoolExecutor | None = None
+        self._started = threading.Event()
         if self.workers > 1:
             from ..engine.process import owned_pool, warm_context
 
             engine = ("sim.engine.ensemble",) if simulating else ()
             context = warm_context("sim.cli.render", *engine)
             self._pool = owned_pool(self.workers, context)  # its workers end with us
+            threading.Thread(target=self._start_workers, args=(self._pool,), daemon=True,
+                             name="recsim-drawing-workers").start()
+
+    def _start_workers(self, pool: cf.ProcessPoolExecutor) -> None:
+        """Fork every worker once the server has imported what they need. Forking waits
+        for the server; in this thread, only this thread waits."""
+        try:
+            for _ in range(self.workers):
+                pool.submit(_ready)
+        except Exception:  # a pool shut down meanwhile, say: nothing left to start
+            return
+        self._started.set()
+
+    @property
+    def workers_ready(self) -> bool:
+        """Whether the drawing workers are up (never, drawing in this process): a figure
+        submitted now starts at once, and submitting it does not wait for the server."""
+        return self._started.is_set()
 
     def submit(self, kind: str, name: str, data: Any,
                formats: tuple[str, ...]) -> cf.Future[dict[str, bytes]]:
@@ -144,23 +170,41 @@ class PendingRun:
                          run_report(self.data, png, self.omitted))
 
 
+def submit_cascade(directory: Path, *, name: str, n_states: int, runs: int,
+                   renderer: Renderer, fmt: str = "png") -> cf.Future[dict[str, bytes]]:
+    """Start drawing the cascade figure from ``directory``'s curve.csv alone, as soon as it
+    is written: the figure :func:`start_run_outputs` would draw from the whole directory,
+    while the command is still writing the rest of it. (The keys are the arguments of
+    ``sim.cli.render.draw_cascade``; importing it here would import matplotlib.)"""
+    inputs = {"curve": read_curve(directory), "name": name, "n_states": n_states, "runs": runs}
+    return renderer.submit("cascade", "cascade", inputs, _formats(fmt))
+
+
 def start_run_outputs(data: RunData, renderer: Renderer, fmt: str = "png",
-                      target: Path | None = None, *, in_batch: bool = False) -> PendingRun:
+                      target: Path | None = None, *, in_batch: bool = False,
+                      started: Mapping[str, cf.Future[dict[str, bytes]]] | None = None
+                      ) -> PendingRun:
     """Start drawing a run's figures (to be written into ``target``, by default its own
-    directory); a scenario of a batch gets the figures a batch draws (BATCH_OMITS)."""
+    directory); a scenario of a batch gets the figures a batch draws (BATCH_OMITS).
+    ``started`` holds figures already being drawn (:func:`submit_cascade`)."""
     fired = data.shocks is not None
     names = run_figure_names(data.scenario, shocks_fired=fired, in_batch=in_batch)
     omitted = [n for n in run_figure_names(data.scenario, shocks_fired=fired) if n not in names]
     pending = PendingRun(data, target or data.path, fmt, omitted=tuple(omitted))
+    started = started or {}
     for name in sorted(names, key=_DRAWING_COST.get, reverse=True):  # longest first
-        pending.futures[name] = renderer.submit("run", name, data, _formats(fmt))
+        pending.futures[name] = (started[name] if name in started
+                                 else renderer.submit("run", name, data, _formats(fmt)))
     return pending
 
 
 def write_run_outputs(data: RunData, fmt: str = "png", target: Path | None = None, *,
-                      renderer: Renderer) -> list[Path]:
-    """Draw a run's figures and report and write them; return the paths written."""
-    return start_run_outputs(data, renderer, fmt, target).collect().write()
+                      renderer: Renderer,
+                      started: Mapping[str, cf.Future[dict[str, bytes]]] | None = None
+                      ) -> list[Path]:
+    """Draw a run's figures and report and write them; return the paths written
+    (``started`` as in :func:`start_run_outputs`)."""
+    return start_run_outputs(data, renderer, fmt, target, started=started).collect().write()
 
 
 def _batch_parts(batch: BatchData) -> dict[str, Any]:

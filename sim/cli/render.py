@@ -28,8 +28,8 @@ from ..results.directory import RunData
 from ..results.selection import run_figure_names
 from ..scenario.schema import Scenario
 
-__all__ = ["BATCH_FIGURES", "DPI", "draw_batch_figure", "draw_job", "draw_run", "draw_run_figure",
-           "encode"]
+__all__ = ["BATCH_FIGURES", "DPI", "draw_batch_figure", "draw_cascade", "draw_job", "draw_run",
+           "draw_run_figure", "encode"]
 
 DPI = 150
 BATCH_FIGURES = ("comparison", "curves")
@@ -37,12 +37,18 @@ BATCH_FIGURES = ("comparison", "curves")
 _NO_STAMPS = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
+def draw_cascade(curve: pd.DataFrame, *, name: str, n_states: int, runs: int) -> Figure:
+    """The cascade figure, from the curve alone: a run draws it as soon as curve.csv is
+    written, while it writes the rest (sim/cli/drawing.py, ``submit_cascade``)."""
+    return cascade_figure(curve, title=name, n_states=n_states, runs=runs)
+
+
 def draw_run_figure(name: str, data: RunData) -> Figure:
     """One figure of a run by its file stem."""
     scenario, title = data.scenario, data.name
     drawers: dict[str, Callable[[], Figure]] = {
-        "cascade": lambda: cascade_figure(data.curve, title=title,
-                                          n_states=len(data.summary), runs=data.n_runs),
+        "cascade": lambda: draw_cascade(data.curve, name=title, n_states=len(data.summary),
+                                        runs=data.n_runs),
         "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
         "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
         "map": lambda: map_figure(scenario, data.summary, title=title),
@@ -82,8 +88,13 @@ def encode(figure: Figure, formats: tuple[str, ...]) -> dict[str, bytes]:
 
 def draw_job(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
     """Draw and encode one figure: ``(kind, name, data, formats)`` with kind ``run`` (data
-    a :class:`RunData`) or ``batch`` (data: the keyword arguments of
-    :func:`draw_batch_figure`)."""
+    a :class:`RunData`), ``batch`` (data: the keyword arguments of
+    :func:`draw_batch_figure`) or ``cascade`` (data: those of :func:`draw_cascade`)."""
     kind, name, data, formats = job
-    figure = draw_run_figure(name, data) if kind == "run" else draw_batch_figure(name, **data)
+    if kind == "run":
+        figure = draw_run_figure(name, data)
+    elif kind == "cascade":
+        figure = draw_cascade(**data)
+    else:
+        figure = draw_batch_figure(name, **data)
     return encode(figure, formats)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
-from .drawing import Renderer, write_run_outputs
+from .drawing import Renderer, submit_cascade, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
@@ -74,16 +75,21 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
                    result: EnsembleResult, *, seed: int, started: float,
                    counterfactual: EnsembleResult | None = None,
                    extra_files: Callable[[Path], None] | None = None,
-                   extra_manifest: Mapping[str, Any] | None = None) -> None:
+                   extra_manifest: Mapping[str, Any] | None = None,
+                   curve_written: Callable[[Path], None] | None = None) -> None:
     """The tables, the resolved scenario and the manifest (last) into ``directory``.
 
     ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
     columns of summary.csv and shock_effects.csv. A command that writes more (``recsim
     forecast``) adds its files with ``extra_files(directory)`` and its keys to the manifest.
+    curve.csv is written first, and ``curve_written(directory)`` called at once: a figure
+    that needs only the curve can start while the rest is written.
     """
+    write_csv(curve_table(result, scenario), directory / "curve.csv")
+    if curve_written is not None:
+        curve_written(directory)
     (directory / "scenario.toml").write_text(scenario_toml(scenario))
     write_csv(summary_table(result, scenario, counterfactual), directory / "summary.csv")
-    write_csv(curve_table(result, scenario), directory / "curve.csv")
     write_parquet(runs_table(result), directory / "runs.parquet")
     write_csv(shocks_table(result, scenario), directory / "shocks.csv")
     if counterfactual is not None:
@@ -102,10 +108,20 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
              extra_manifest: Mapping[str, Any] | None = None) -> Path:
     """Write a complete results directory atomically; return its path (``extra_files`` and
     ``extra_manifest`` as in :func:`write_run_data`)."""
+    started_figures: dict[str, Future[dict[str, bytes]]] = {}
+
+    def draw_cascade(directory: Path) -> None:
+        if renderer.workers_ready:  # else it would wait for them here, holding up the rest
+            started_figures["cascade"] = submit_cascade(
+                directory, name=scenario.name, n_states=len(result.state_ids),
+                runs=result.runs, renderer=renderer)
+
     with results_directory(target) as temp:
         write_run_data(temp, scenario, source, result, seed=seed, started=started,
                        counterfactual=counterfactual, extra_files=extra_files,
-                       extra_manifest=extra_manifest)
+                       extra_manifest=extra_manifest, curve_written=draw_cascade)
         # figures and report.html are drawn from the files just written, as `recsim plot`
-        write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer)
+        # draws them; the cascade, from curve.csv alone, while the rest was being written
+        write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer,
+                          started=started_figures)
     return target

@@ -19,14 +19,13 @@ from ..model.mesa_core import mesa
 from ..model.model import RecognitionModel
 from ..model.parameters import ReplicateValues
 from ..scenario.schema import Scenario
+from .chunking import CHUNK_SIZE
 from .executors import Executor, SerialExecutor
 from .heap import keep_freed_memory
 from .uncertainty import drawn_values
 
 __all__ = ["CHUNK_SIZE", "ChunkTask", "EnsembleResult", "plan_chunks", "run_ensemble",
            "simulate_chunk"]
-
-CHUNK_SIZE = 5000
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..scenario.schema import Scenario
-from .ensemble import CHUNK_SIZE
+from .chunking import CHUNK_SIZE
 
 __all__ = ["BASE_BYTES", "FIT_DRAWS", "MemoryNeed", "calibration_need", "ensemble_need",
            "scenario_states", "study_need"]

@@ -40,6 +40,7 @@ __all__ = [
     "RunData",
     "is_batch_dir",
     "read_batch_dir",
+    "read_curve",
     "read_run_dir",
 ]
 
@@ -144,6 +145,12 @@ def _runs(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=[c for c in _RUNS if c in present])
 
 
+def read_curve(path: Path) -> pd.DataFrame:
+    """curve.csv of run directory ``path``, read as :func:`read_run_dir` reads it, before any
+    check: for a run that draws its cascade as soon as it has written the file."""
+    return _read(path / "curve.csv", _csv, ())
+
+
 def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
     """Read and check a run directory; raise :class:`ResultsDirError` on the first problem.
 
@@ -165,7 +172,7 @@ def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
     months = scenario.months
     summary = _read(path / "summary.csv", _csv, ())
     check(summary, path / "summary.csv", summary_columns(months))
-    curve = _read(path / "curve.csv", _csv, ())
+    curve = read_curve(path)
     check(curve, path / "curve.csv", curve_columns(months, len(summary)))
     runs = _read(path / "runs.parquet", _runs, ())
     check(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
