@@ -198,6 +198,16 @@ def test_sizing_memory_imports_no_engine() -> None:
     assert printed == "", f"sizing memory imports: {printed}"
 
 
+def test_starting_the_drawing_workers_imports_nothing_heavy() -> None:
+    """A command starts the drawing workers' server before it imports the science stack,
+    so the server's imports run beside its own."""
+    code = ("import sys, sim.cli.drawing_pool; "
+            "print(' '.join(m for m in ['numpy', 'pandas', 'pyarrow', 'matplotlib', 'mesa'] "
+            "if m in sys.modules))")
+    printed = _printed_by(code)
+    assert printed == "", f"the drawing pool imports: {printed}"
+
+
 def test_mesa_model_loads_before_pandas() -> None:
     """mesa.model names its logger through inspect.stack(), which looks up the file of
     every loaded module: loaded before pandas (which mesa.datacollection imports), that

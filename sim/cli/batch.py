@@ -26,7 +26,8 @@ from .limits import batch_need, cap_workers, count_range, refuse_if_too_big
 if TYPE_CHECKING:
     from ..results.directory import BatchData, RunData
     from ..scenario.schema import Scenario
-    from .drawing import PendingRun, Renderer
+    from .drawing import PendingRun
+    from .drawing_pool import Renderer
 
 __all__ = ["batch"]
 
@@ -110,7 +111,7 @@ def batch(files: tuple[Path, ...], runs: int, seed: int, workers: int, out: Path
     loaded, failed = _load_all(files, point)
     workers = cap_workers(workers)
     refuse_if_too_big(batch_need([spec for _, spec in loaded], runs, workers))
-    from .drawing import Renderer  # its workers import matplotlib in the background
+    from .drawing_pool import Renderer  # its workers import matplotlib in the background
 
     comparison_error = ""
     try:

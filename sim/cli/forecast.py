@@ -90,7 +90,7 @@ def forecast(scenario: Path, horizon: int | None, runs: int, seed: int,
     for note in about.get("notes", []):
         if not quiet:
             click.echo(f"note: {note}", err=True)
-    from .drawing import Renderer
+    from .drawing_pool import Renderer
 
     with Renderer(simulating=workers > 1) as renderer:
         from ..engine.ensemble import CHUNK_SIZE, run_ensemble

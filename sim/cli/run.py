@@ -50,7 +50,7 @@ def run(scenario: Path, runs: int, seed: int, months: int | None, workers: int,
     refuse_if_too_big(run_need(spec, runs, workers))
     target = out or default_run_dir(Path("results"), spec.name, seed)
     check_out_dir(target)
-    from .drawing import Renderer  # its workers import matplotlib in the background
+    from .drawing_pool import Renderer  # its workers import matplotlib in the background
 
     with Renderer(simulating=workers > 1) as renderer:
         from ..engine.ensemble import CHUNK_SIZE, run_ensemble
