@@ -1,9 +1,10 @@
-"""Drawing while a run writes: the cascade from curve.csv alone, drawing workers forked ahead.
+"""Drawing while a run writes: figures started from the files they need, workers forked ahead.
 
-``recsim run`` starts the cascade figure as soon as curve.csv is written, from that file
-alone, and the drawing workers are forked in the background as soon as their server is
-ready (sim/cli/drawing.py). Neither may change a figure: the figures a run writes are the
-ones ``recsim plot`` draws from the whole directory.
+``recsim run`` starts the cascade figure as soon as curve.csv is written and the map as
+soon as summary.csv is, from those files alone, and the drawing workers are forked in the
+background as soon as their server is ready (sim/cli/drawing.py). Neither may change a
+figure: the figures a run writes are the ones ``recsim plot`` draws from the whole
+directory.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from sim.cli.drawing import Renderer, submit_cascade
+from sim.cli.drawing import Renderer, submit_early
 from sim.cli.render import draw_job
 from sim.cli.saving import save_run
 from sim.engine.ensemble import run_ensemble
@@ -57,36 +58,41 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, _Recording
     return target, renderer
 
 
-def test_a_run_starts_its_cascade_before_writing_the_rest(tiny_run):
+def test_a_run_starts_its_cascade_and_map_before_writing_the_rest(tiny_run):
     _, renderer = tiny_run
-    kind, name, written = renderer.calls[0]
-    assert (kind, name) == ("cascade", "cascade")
+    (kind, name, written), (map_kind, map_name, map_written) = renderer.calls[:2]
+    assert (kind, name) == ("early", "cascade")
     assert "curve.csv" in written
     assert not {"summary.csv", "runs.parquet", "manifest.json"} & written
-    assert [call[1] for call in renderer.calls].count("cascade") == 1
+    assert (map_kind, map_name) == ("early", "map")
+    assert {"curve.csv", "scenario.toml", "summary.csv"} <= map_written
+    assert not {"runs.parquet", "manifest.json"} & map_written
+    names = [call[1] for call in renderer.calls]
+    assert sorted(names) == ["cascade", "map", "order", "timing"]
 
 
-def test_the_early_cascade_is_the_figure_plot_draws(tiny_run):
+@pytest.mark.parametrize("figure", ["cascade", "map"])
+def test_an_early_figure_is_the_figure_plot_draws(tiny_run, figure):
     target, _ = tiny_run
     data = read_run_dir(target)
-    redrawn = draw_job(("run", "cascade", data, ("png",)))["png"]
-    assert (target / "cascade.png").read_bytes() == redrawn
-    early = submit_cascade(target, name=data.name, n_states=len(data.summary),
-                           runs=data.n_runs, renderer=Renderer(workers=1)).result()
+    redrawn = draw_job(("run", figure, data, ("png",)))["png"]
+    assert (target / f"{figure}.png").read_bytes() == redrawn
+    early = submit_early(figure, target, title=data.name, runs=data.n_runs,
+                         n_states=len(data.summary), renderer=Renderer(workers=1)).result()
     assert early["png"] == redrawn
 
 
-def test_without_ready_workers_the_cascade_waits_for_the_rest(tmp_path):
+def test_without_ready_workers_figures_wait_for_the_rest(tmp_path):
     """Submitting to workers not yet forked would wait for their server, holding up the
-    writing: the cascade is then drawn with the other figures."""
+    writing: every figure is then drawn once the directory is written."""
     scenario = load_scenario(TINY)
     target = tmp_path / "run"
     renderer = _Recording(target)
     renderer.workers_ready = False
     save_run(target, scenario, TINY, run_ensemble(scenario, 40, 2), seed=2,
              started=time.perf_counter(), renderer=renderer)  # type: ignore[arg-type]
-    cascade = next(call for call in renderer.calls if call[1] == "cascade")
-    assert cascade[0] == "run" and "summary.csv" in cascade[2]
+    assert {call[0] for call in renderer.calls} == {"run"}
+    assert all("runs.parquet" in call[2] for call in renderer.calls)
 
 
 def test_drawing_workers_are_forked_before_the_first_figure():
@@ -98,19 +104,19 @@ def test_drawing_workers_are_forked_before_the_first_figure():
         assert renderer.workers_ready
         pool = renderer._pool  # private: how many workers the pool has forked
         assert pool is not None and len(pool._processes) == 2
-        assert renderer.submit("cascade", "cascade", None, ("png",)).exception() is not None
+        assert renderer.submit("early", "cascade", None, ("png",)).exception() is not None
 
 
-def test_starting_the_cascade_does_not_import_matplotlib(tmp_path):
+def test_starting_a_figure_early_does_not_import_matplotlib(tiny_run):
     """The command's own process never imports matplotlib (its workers do)."""
-    (tmp_path / "curve.csv").write_text("month,de_jure_mean\n0,1.0\n")
-    code = ("import sys; from pathlib import Path; from sim.cli.drawing import submit_cascade\n"
+    target, _ = tiny_run
+    code = ("import sys; from pathlib import Path; from sim.cli.drawing import submit_early\n"
             "class Noting:\n"
             "    def submit(self, *job): self.job = job\n"
             "renderer = Noting()\n"
-            f"submit_cascade(Path({str(tmp_path)!r}), name='x', n_states=3, runs=40, "
+            f"submit_early('map', Path({str(target)!r}), title='x', runs=40, n_states=3, "
             "renderer=renderer)\n"
-            "print(renderer.job[0], 'matplotlib' in sys.modules)")
+            "print(renderer.job[:2], 'matplotlib' in sys.modules)")
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, cwd=ROOT).stdout.strip()
-    assert printed == "cascade False"
+    assert printed == "('early', 'map') False"

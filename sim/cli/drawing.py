@@ -15,25 +15,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..results.directory import BatchData, RunData, read_curve
+from ..results.directory import BatchData, RunData, read_curve, read_scenario, read_summary
 from ..results.files import atomic_write_bytes
 from ..results.report import batch_report, run_report
 from ..results.selection import run_figure_names
 from .drawing_pool import Renderer
 
 __all__ = [
+    "EARLY_FILES",
     "PendingRun",
     "Renderer",
     "RunImages",
     "batch_images",
     "start_run_outputs",
     "submit_batch_figures",
-    "submit_cascade",
+    "submit_early",
     "write_batch_outputs",
     "write_run_outputs",
 ]
 
 BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
+# The file whose writing completes a figure's inputs, for figures a run draws while it writes
+# the rest (sim/cli/saving.py writes curve.csv, then scenario.toml, then summary.csv, ...)
+EARLY_FILES = {"curve.csv": "cascade", "summary.csv": "map"}
 # Relative cost of drawing each figure, so the longest start first and finish together
 _DRAWING_COST = {"map": 6, "order": 5, "timing": 3, "shocks": 3, "cascade": 2}
 
@@ -83,14 +87,23 @@ class PendingRun:
                          run_report(self.data, png, self.omitted))
 
 
-def submit_cascade(directory: Path, *, name: str, n_states: int, runs: int,
-                   renderer: Renderer, fmt: str = "png") -> cf.Future[dict[str, bytes]]:
-    """Start drawing the cascade figure from ``directory``'s curve.csv alone, as soon as it
-    is written: the figure :func:`start_run_outputs` would draw from the whole directory,
-    while the command is still writing the rest of it. (The keys are the arguments of
-    ``sim.cli.render.draw_cascade``; importing it here would import matplotlib.)"""
-    inputs = {"curve": read_curve(directory), "name": name, "n_states": n_states, "runs": runs}
-    return renderer.submit("cascade", "cascade", inputs, _formats(fmt))
+def submit_early(name: str, directory: Path, *, title: str, runs: int, n_states: int,
+                 renderer: Renderer, fmt: str = "png") -> cf.Future[dict[str, bytes]]:
+    """Start drawing figure ``name`` of the run being written into ``directory`` as soon as
+    the files it needs are there (:data:`EARLY_FILES`): the figure :func:`start_run_outputs`
+    would draw from the whole directory, from the same files read the same way. The keys
+    are the arguments of ``sim.cli.render.EARLY_FIGURES[name]`` (importing it here would
+    import matplotlib into this process)."""
+    inputs: dict[str, Any]
+    if name == "cascade":
+        inputs = {"curve": read_curve(directory), "name": title, "n_states": n_states,
+                  "runs": runs}
+    elif name == "map":
+        inputs = {"scenario": read_scenario(directory), "summary": read_summary(directory),
+                  "name": title}
+    else:
+        raise ValueError(f"no early drawing of {name!r}")
+    return renderer.submit("early", name, inputs, _formats(fmt))
 
 
 def start_run_outputs(data: RunData, renderer: Renderer, fmt: str = "png",
@@ -99,7 +112,7 @@ def start_run_outputs(data: RunData, renderer: Renderer, fmt: str = "png",
                       ) -> PendingRun:
     """Start drawing a run's figures (to be written into ``target``, by default its own
     directory); a scenario of a batch gets the figures a batch draws (BATCH_OMITS).
-    ``started`` holds figures already being drawn (:func:`submit_cascade`)."""
+    ``started`` holds figures already being drawn (:func:`submit_early`)."""
     fired = data.shocks is not None
     names = run_figure_names(data.scenario, shocks_fired=fired, in_batch=in_batch)
     omitted = [n for n in run_figure_names(data.scenario, shocks_fired=fired) if n not in names]

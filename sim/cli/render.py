@@ -28,8 +28,8 @@ from ..results.directory import RunData
 from ..results.selection import run_figure_names
 from ..scenario.schema import Scenario
 
-__all__ = ["BATCH_FIGURES", "DPI", "draw_batch_figure", "draw_cascade", "draw_job", "draw_run",
-           "draw_run_figure", "encode"]
+__all__ = ["BATCH_FIGURES", "DPI", "EARLY_FIGURES", "draw_batch_figure", "draw_cascade", "draw_job",
+           "draw_map", "draw_run", "draw_run_figure", "encode"]
 
 DPI = 150
 BATCH_FIGURES = ("comparison", "curves")
@@ -37,10 +37,20 @@ BATCH_FIGURES = ("comparison", "curves")
 _NO_STAMPS = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}
 
 
+# Figures a run starts as soon as the files they need are written, while it writes the
+# rest (sim/cli/drawing.py, ``submit_early``): each from its own inputs, as keywords.
+
 def draw_cascade(curve: pd.DataFrame, *, name: str, n_states: int, runs: int) -> Figure:
-    """The cascade figure, from the curve alone: a run draws it as soon as curve.csv is
-    written, while it writes the rest (sim/cli/drawing.py, ``submit_cascade``)."""
+    """The cascade figure: the curve is all it needs."""
     return cascade_figure(curve, title=name, n_states=n_states, runs=runs)
+
+
+def draw_map(scenario: Scenario, summary: pd.DataFrame, *, name: str) -> Figure:
+    """The map: the scenario and its summary are all it needs."""
+    return map_figure(scenario, summary, title=name)
+
+
+EARLY_FIGURES: dict[str, Callable[..., Figure]] = {"cascade": draw_cascade, "map": draw_map}
 
 
 def draw_run_figure(name: str, data: RunData) -> Figure:
@@ -51,7 +61,7 @@ def draw_run_figure(name: str, data: RunData) -> Figure:
                                         runs=data.n_runs),
         "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
         "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
-        "map": lambda: map_figure(scenario, data.summary, title=title),
+        "map": lambda: draw_map(scenario, data.summary, name=title),
         "shocks": lambda: shocks_figure(data.shocks, data.runs, scenario, title=title,
                                         effects=data.effects, summary=data.summary),
     }
@@ -89,12 +99,12 @@ def encode(figure: Figure, formats: tuple[str, ...]) -> dict[str, bytes]:
 def draw_job(job: tuple[str, str, Any, tuple[str, ...]]) -> dict[str, bytes]:
     """Draw and encode one figure: ``(kind, name, data, formats)`` with kind ``run`` (data
     a :class:`RunData`), ``batch`` (data: the keyword arguments of
-    :func:`draw_batch_figure`) or ``cascade`` (data: those of :func:`draw_cascade`)."""
+    :func:`draw_batch_figure`) or ``early`` (data: those of ``EARLY_FIGURES[name]``)."""
     kind, name, data, formats = job
     if kind == "run":
         figure = draw_run_figure(name, data)
-    elif kind == "cascade":
-        figure = draw_cascade(**data)
+    elif kind == "early":
+        figure = EARLY_FIGURES[name](**data)
     else:
         figure = draw_batch_figure(name, **data)
     return encode(figure, formats)

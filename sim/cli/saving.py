@@ -23,12 +23,13 @@ from ..results.files import (
     write_json,
     write_parquet,
 )
+from ..results.selection import run_figure_names
 from ..results.tables import curve_table, runs_table, shocks_table, summary_table
 from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
-from .drawing import Renderer, submit_cascade, write_run_outputs
+from .drawing import EARLY_FILES, Renderer, submit_early, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
@@ -76,20 +77,26 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
                    counterfactual: EnsembleResult | None = None,
                    extra_files: Callable[[Path], None] | None = None,
                    extra_manifest: Mapping[str, Any] | None = None,
-                   curve_written: Callable[[Path], None] | None = None) -> None:
+                   written: Callable[[Path, str], None] | None = None) -> None:
     """The tables, the resolved scenario and the manifest (last) into ``directory``.
 
     ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
     columns of summary.csv and shock_effects.csv. A command that writes more (``recsim
     forecast``) adds its files with ``extra_files(directory)`` and its keys to the manifest.
-    curve.csv is written first, and ``curve_written(directory)`` called at once: a figure
-    that needs only the curve can start while the rest is written.
+    ``written(directory, name)`` is called as each of curve.csv, scenario.toml and
+    summary.csv, written in that order, is complete: a figure that needs no more can start
+    while the rest is written.
     """
+    def done(name: str) -> None:
+        if written is not None:
+            written(directory, name)
+
     write_csv(curve_table(result, scenario), directory / "curve.csv")
-    if curve_written is not None:
-        curve_written(directory)
+    done("curve.csv")
     (directory / "scenario.toml").write_text(scenario_toml(scenario))
+    done("scenario.toml")
     write_csv(summary_table(result, scenario, counterfactual), directory / "summary.csv")
+    done("summary.csv")
     write_parquet(runs_table(result), directory / "runs.parquet")
     write_csv(shocks_table(result, scenario), directory / "shocks.csv")
     if counterfactual is not None:
@@ -109,19 +116,22 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
     """Write a complete results directory atomically; return its path (``extra_files`` and
     ``extra_manifest`` as in :func:`write_run_data`)."""
     started_figures: dict[str, Future[dict[str, bytes]]] = {}
+    drawn = set(run_figure_names(scenario, shocks_fired=False))
 
-    def draw_cascade(directory: Path) -> None:
-        if renderer.workers_ready:  # else it would wait for them here, holding up the rest
-            started_figures["cascade"] = submit_cascade(
-                directory, name=scenario.name, n_states=len(result.state_ids),
-                runs=result.runs, renderer=renderer)
+    def draw_early(directory: Path, name: str) -> None:
+        figure = EARLY_FILES.get(name)
+        # without workers up, submitting would wait for them here, holding up the rest
+        if figure in drawn and renderer.workers_ready:
+            started_figures[figure] = submit_early(
+                figure, directory, title=scenario.name, runs=result.runs,
+                n_states=len(result.state_ids), renderer=renderer)
 
     with results_directory(target) as temp:
         write_run_data(temp, scenario, source, result, seed=seed, started=started,
                        counterfactual=counterfactual, extra_files=extra_files,
-                       extra_manifest=extra_manifest, curve_written=draw_cascade)
+                       extra_manifest=extra_manifest, written=draw_early)
         # figures and report.html are drawn from the files just written, as `recsim plot`
-        # draws them; the cascade, from curve.csv alone, while the rest was being written
+        # draws them; the cascade and the map as soon as their files were written
         write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer,
                           started=started_figures)
     return target

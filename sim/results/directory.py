@@ -42,6 +42,8 @@ __all__ = [
     "read_batch_dir",
     "read_curve",
     "read_run_dir",
+    "read_scenario",
+    "read_summary",
 ]
 
 RUN_FILES = ("manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet")
@@ -145,10 +147,27 @@ def _runs(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=[c for c in _RUNS if c in present])
 
 
+# Parts of a run directory, each read as read_run_dir reads it but before any check: for a
+# run that starts a figure as soon as the files it needs are written (sim/cli/drawing.py).
+
 def read_curve(path: Path) -> pd.DataFrame:
-    """curve.csv of run directory ``path``, read as :func:`read_run_dir` reads it, before any
-    check: for a run that draws its cascade as soon as it has written the file."""
+    """curve.csv of run directory ``path``."""
     return _read(path / "curve.csv", _csv, ())
+
+
+def read_summary(path: Path) -> pd.DataFrame:
+    """summary.csv of run directory ``path``."""
+    return _read(path / "summary.csv", _csv, ())
+
+
+def read_scenario(path: Path) -> Scenario:
+    """The scenario of run directory ``path``, from its scenario.toml."""
+    text_path = path / "scenario.toml"
+    raw = _read(text_path, lambda p: tomllib.loads(p.read_text(encoding="utf-8")), ())
+    try:
+        return scenario_from_dict(raw, text_path)
+    except ScenarioError as exc:
+        raise ResultsDirError(exc.lines()[0]) from None
 
 
 def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
@@ -163,14 +182,10 @@ def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
     _missing(path, RUN_FILES, "results directory ('recsim run' or 'recsim batch' writes them)")
     manifest = _read(path / "manifest.json", _json, _MANIFEST)
     text_path = path / "scenario.toml"
-    raw = _read(text_path, lambda p: tomllib.loads(p.read_text(encoding="utf-8")), ())
-    try:
-        scenario = scenario_from_dict(raw, text_path)
-    except ScenarioError as exc:
-        raise ResultsDirError(exc.lines()[0]) from None
+    scenario = read_scenario(path)
     n_runs = _run_count(path, manifest)
     months = scenario.months
-    summary = _read(path / "summary.csv", _csv, ())
+    summary = read_summary(path)
     check(summary, path / "summary.csv", summary_columns(months))
     curve = read_curve(path)
     check(curve, path / "curve.csv", curve_columns(months, len(summary)))
