@@ -27,6 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RECSIM = str(Path(sys.executable).with_name("recsim"))
 LIBRARY = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.toml"))
 
+# A fixed pure-Python workload, as a fresh process: how fast this machine is just now. The
+# project machine is a shared virtual machine whose speed drifts by a third from one
+# quarter hour to the next, so every figure below is worth reading beside this one.
+REFERENCE = [sys.executable, "-c", "s = 0\nfor i in range(3_000_000):\n    s += i * i"]
+
 STARTUP = {
     "python -c pass": [sys.executable, "-c", "pass"],
     "recsim --help": [RECSIM, "--help"],
@@ -64,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat-jobs", type=int, default=5, help="runs per main job")
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}; each command a fresh process, from {ROOT}")
+    report("machine speed: 3M-step Python loop", wall_times(REFERENCE, args.repeat), None)
     if args.only in (None, "startup"):
         for label, command in STARTUP.items():
             target = None if label.startswith("python") else 0.3
