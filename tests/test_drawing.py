@@ -9,6 +9,7 @@ directory.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -120,3 +121,32 @@ def test_starting_a_figure_early_does_not_import_matplotlib(tiny_run):
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, cwd=ROOT).stdout.strip()
     assert printed == "('early', 'map') False"
+
+
+def test_stopping_does_not_wait_for_the_workers_server(tmp_path):
+    """A command stopped while the drawing workers' server is still importing ends at once:
+    the thread that forks the workers must not hold the pool while it waits for the server.
+    Here the server's imports wait for a file that appears only after the check."""
+    release = tmp_path / "release"
+    (tmp_path / "slow_import.py").write_text(
+        "import pathlib, time\n"
+        f"while not pathlib.Path({str(release)!r}).exists():\n"
+        "    time.sleep(0.05)\n")
+    code = ("import threading, time\n"
+            "import sim.engine.process as process\n"
+            "process._PRELOAD.append('slow_import')  # the server imports it first\n"
+            "from sim.cli.drawing_pool import Renderer\n"
+            "renderer = Renderer(workers=2)\n"
+            "time.sleep(1.0)  # the forking thread is waiting for the server by now\n"
+            "stopping = threading.Thread(target=renderer.close, kwargs={'wait': False})\n"
+            "stopping.start(); stopping.join(timeout=20)\n"
+            "print(stopping.is_alive(), renderer.workers_ready)\n"
+            f"open({str(release)!r}, 'w').close()\n")
+    environment = os.environ | {"PYTHONPATH": str(tmp_path)}  # the server's path too
+    try:
+        printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 check=True, cwd=ROOT, timeout=120, env=environment
+                                 ).stdout.strip()
+    finally:
+        release.touch()  # whatever happened, let the server finish and end
+    assert printed == "False False"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import threading
+from multiprocessing.context import BaseContext
 from typing import Any
 
 __all__ = ["Renderer"]
@@ -56,13 +57,17 @@ class Renderer:
             engine = ("sim.engine.ensemble",) if simulating else ()
             context = warm_context("sim.cli.render", *engine)
             self._pool = owned_pool(self.workers, context)  # its workers end with us
-            threading.Thread(target=self._start_workers, args=(self._pool,), daemon=True,
-                             name="recsim-drawing-workers").start()
+            threading.Thread(target=self._start_workers, args=(self._pool, context),
+                             daemon=True, name="recsim-drawing-workers").start()
 
-    def _start_workers(self, pool: cf.ProcessPoolExecutor) -> None:
-        """Fork every worker once the server has imported what they need. Forking waits
-        for the server; in this thread, only this thread waits."""
+    def _start_workers(self, pool: cf.ProcessPoolExecutor, context: BaseContext) -> None:
+        """Fork every worker once the server has imported what they need, in a thread of
+        its own, so only that thread waits for the server. A throwaway process waits first:
+        the pool forks under its own lock, which a command being stopped needs at once."""
         try:
+            probe = context.Process(target=_ready, name="recsim-drawing-probe", daemon=True)
+            probe.start()  # returns once the server has forked it, its imports done
+            probe.join()
             for _ in range(self.workers):
                 pool.submit(_ready)
         except Exception:  # a pool shut down meanwhile, say: nothing left to start
