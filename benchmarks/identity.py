@@ -39,6 +39,12 @@ def commands(runs: int, seed: int) -> dict[str, list[str]]:
         "baseline-means": ["run", "scenarios/baseline.toml", "--no-uncertainty", *common],
         "baseline-2-workers": ["run", "scenarios/baseline.toml", "--workers", "2",
                                "--runs", str(max(runs, 6000)), "--seed", str(seed), "--quiet"],
+        # long enough that the drawing workers are up before the tables are written, so
+        # the cascade and the map are drawn early, from the files written first
+        "baseline-20000": ["run", "scenarios/baseline.toml", "--runs", "20000", "--seed",
+                           str(seed), "--quiet"],
+        "shocks-20000": ["run", "scenarios/iskp_attack_tapi.toml", "--runs", "20000", "--seed",
+                         str(seed), "--quiet"],
     }
 
 

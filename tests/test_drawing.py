@@ -83,6 +83,15 @@ def test_an_early_figure_is_the_figure_plot_draws(tiny_run, figure):
     assert early["png"] == redrawn
 
 
+def test_a_manifest_may_not_say_other_runs_than_the_figures_drawn_early(tmp_path):
+    scenario = load_scenario(TINY)
+    with pytest.raises(ValueError, match="runs"):
+        save_run(tmp_path / "run", scenario, TINY, run_ensemble(scenario, 40, 2), seed=2,
+                 started=time.perf_counter(), renderer=Renderer(workers=1),
+                 extra_manifest={"runs": 41})
+    assert not (tmp_path / "run").exists()
+
+
 def test_without_ready_workers_figures_wait_for_the_rest(tmp_path):
     """Submitting to workers not yet forked would wait for their server, holding up the
     writing: every figure is then drawn once the directory is written."""

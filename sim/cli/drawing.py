@@ -22,7 +22,7 @@ from ..results.selection import run_figure_names
 from .drawing_pool import Renderer
 
 __all__ = [
-    "EARLY_FILES",
+    "EARLY_NEEDS",
     "PendingRun",
     "Renderer",
     "RunImages",
@@ -35,9 +35,10 @@ __all__ = [
 ]
 
 BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
-# The file whose writing completes a figure's inputs, for figures a run draws while it writes
-# the rest (sim/cli/saving.py writes curve.csv, then scenario.toml, then summary.csv, ...)
-EARLY_FILES = {"curve.csv": "cascade", "summary.csv": "map"}
+# Figures a run draws while it writes the rest, and the files each needs (sim/cli/saving.py
+# writes these three first)
+EARLY_NEEDS = {"cascade": frozenset({"curve.csv"}),
+               "map": frozenset({"scenario.toml", "summary.csv"})}
 # Relative cost of drawing each figure, so the longest start first and finish together
 _DRAWING_COST = {"map": 6, "order": 5, "timing": 3, "shocks": 3, "cascade": 2}
 
@@ -90,7 +91,7 @@ class PendingRun:
 def submit_early(name: str, directory: Path, *, title: str, runs: int, n_states: int,
                  renderer: Renderer, fmt: str = "png") -> cf.Future[dict[str, bytes]]:
     """Start drawing figure ``name`` of the run being written into ``directory`` as soon as
-    the files it needs are there (:data:`EARLY_FILES`): the figure :func:`start_run_outputs`
+    the files it needs are there (:data:`EARLY_NEEDS`): the figure :func:`start_run_outputs`
     would draw from the whole directory, from the same files read the same way. The keys
     are the arguments of ``sim.cli.render.EARLY_FIGURES[name]`` (importing it here would
     import matplotlib into this process)."""

@@ -57,8 +57,9 @@ class Renderer:
             engine = ("sim.engine.ensemble",) if simulating else ()
             context = warm_context("sim.cli.render", *engine)
             self._pool = owned_pool(self.workers, context)  # its workers end with us
-            threading.Thread(target=self._start_workers, args=(self._pool, context),
-                             daemon=True, name="recsim-drawing-workers").start()
+            if context.get_start_method() == "forkserver":  # spawning does not wait
+                threading.Thread(target=self._start_workers, args=(self._pool, context),
+                                 daemon=True, name="recsim-drawing-workers").start()
 
     def _start_workers(self, pool: cf.ProcessPoolExecutor, context: BaseContext) -> None:
         """Fork every worker once the server has imported what they need, in a thread of
@@ -76,8 +77,9 @@ class Renderer:
 
     @property
     def workers_ready(self) -> bool:
-        """Whether the drawing workers are up (never, drawing in this process): a figure
-        submitted now starts at once, and submitting it does not wait for the server."""
+        """Whether the drawing workers are up (never, drawing in this process or without a
+        fork server): a figure submitted now starts at once, and submitting it does not
+        wait for the server."""
         return self._started.is_set()
 
     def submit(self, kind: str, name: str, data: Any,

@@ -29,7 +29,7 @@ from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
-from .drawing import EARLY_FILES, Renderer, submit_early, write_run_outputs
+from .drawing import EARLY_NEEDS, Renderer, submit_early, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
@@ -115,16 +115,22 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
              extra_manifest: Mapping[str, Any] | None = None) -> Path:
     """Write a complete results directory atomically; return its path (``extra_files`` and
     ``extra_manifest`` as in :func:`write_run_data`)."""
+    clash = {"runs", "scenario"} & set(extra_manifest or {})
+    if clash:  # the figures drawn early take them from the run, `recsim plot` from the manifest
+        raise ValueError(f"extra_manifest may not set {', '.join(sorted(clash))}")
     started_figures: dict[str, Future[dict[str, bytes]]] = {}
     drawn = set(run_figure_names(scenario, shocks_fired=False))
+    files: set[str] = set()
 
     def draw_early(directory: Path, name: str) -> None:
-        figure = EARLY_FILES.get(name)
-        # without workers up, submitting would wait for them here, holding up the rest
-        if figure in drawn and renderer.workers_ready:
-            started_figures[figure] = submit_early(
-                figure, directory, title=scenario.name, runs=result.runs,
-                n_states=len(result.state_ids), renderer=renderer)
+        files.add(name)
+        if not renderer.workers_ready:  # submitting would wait for them, holding up the rest
+            return
+        for figure, needs in EARLY_NEEDS.items():
+            if figure in drawn and figure not in started_figures and needs <= files:
+                started_figures[figure] = submit_early(
+                    figure, directory, title=scenario.name, runs=result.runs,
+                    n_states=len(result.state_ids), renderer=renderer)
 
     with results_directory(target) as temp:
         write_run_data(temp, scenario, source, result, seed=seed, started=started,

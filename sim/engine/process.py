@@ -186,11 +186,13 @@ def stop_pool(pool: cf.ProcessPoolExecutor, *, wait: bool = True) -> None:
 
 
 def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
-    """Kill the workers, then end the pool's pipes to them, which would otherwise hold its
-    shutdown, and this process's exit, for good: its feeder thread blocked writing work
-    nobody reads, and its manager thread reading a result a worker was killed writing.
-    (The pool's own handling of a dead worker waits on both; the attributes are private
-    to ``concurrent.futures``, hence ``getattr``.)"""
+    """Kill the workers, then close this process's end of the pipe they write results to:
+    the pool's manager thread, perhaps reading a result a worker was killed writing, then
+    sees the pipe end, declares the pool broken and closes the pipe of work to them, which
+    frees its feeder thread if that was blocked writing work nobody reads. (Closing that
+    one here too raced the manager thread closing it: one of the two got EBADF, and in its
+    thread that printed a traceback. The attributes are private to ``concurrent.futures``,
+    hence ``getattr``.)"""
     calls = getattr(pool, "_call_queue", None)
     if calls is not None:
         calls.cancel_join_thread()
@@ -199,13 +201,10 @@ def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
         process.kill()
     for process in processes:
         process.join(timeout=10)
-    for queue, end in ((calls, "_reader"), (getattr(pool, "_result_queue", None), "_writer")):
-        connection = getattr(queue, end, None)
-        if connection is not None:
-            # with the workers gone, the other end sees the pipe end; the pool's own manager
-            # thread may have closed it in the meantime (EBADF), which is as good
-            with contextlib.suppress(OSError):
-                connection.close()
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(OSError):  # closed already (EBADF) is as good
+            writer.close()
 
 
 class ProcessExecutor:
