@@ -1,10 +1,10 @@
 """Drawing while a run writes: figures started from the files they need, workers forked ahead.
 
-``recsim run`` starts the cascade figure as soon as curve.csv is written and the map as
-soon as summary.csv is, from those files alone, and the drawing workers are forked in the
-background as soon as their server is ready (sim/cli/drawing.py). Neither may change a
-figure: the figures a run writes are the ones ``recsim plot`` draws from the whole
-directory.
+``recsim run`` starts each figure as soon as the files it needs are written (the cascade
+after curve.csv, the map after summary.csv, ...), from those files alone, and the drawing
+workers are forked in the background as soon as their server is ready
+(sim/cli/drawing.py). Neither may change a figure: the figures a run writes are the ones
+``recsim plot`` draws from the whole directory.
 """
 
 from __future__ import annotations
@@ -59,20 +59,21 @@ def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, _Recording
     return target, renderer
 
 
-def test_a_run_starts_its_cascade_and_map_before_writing_the_rest(tiny_run):
+def test_a_run_starts_each_figure_once_its_files_are_written(tiny_run):
     _, renderer = tiny_run
-    (kind, name, written), (map_kind, map_name, map_written) = renderer.calls[:2]
-    assert (kind, name) == ("early", "cascade")
-    assert "curve.csv" in written
-    assert not {"summary.csv", "runs.parquet", "manifest.json"} & written
-    assert (map_kind, map_name) == ("early", "map")
-    assert {"curve.csv", "scenario.toml", "summary.csv"} <= map_written
-    assert not {"runs.parquet", "manifest.json"} & map_written
-    names = [call[1] for call in renderer.calls]
-    assert sorted(names) == ["cascade", "map", "order", "timing"]
+    calls = {name: (kind, written) for kind, name, written in renderer.calls}
+    assert sorted(calls) == ["cascade", "map", "order", "timing"]
+    assert {kind for kind, _ in calls.values()} == {"early"}
+    assert "curve.csv" in calls["cascade"][1]
+    assert not {"summary.csv", "runs.parquet"} & calls["cascade"][1]
+    assert {"scenario.toml", "summary.csv"} <= calls["map"][1]
+    assert "runs.parquet" not in calls["map"][1]
+    for figure in ("order", "timing"):
+        assert {"scenario.toml", "summary.csv", "runs.parquet"} <= calls[figure][1]
+    assert all("manifest.json" not in written for _, written in calls.values())
 
 
-@pytest.mark.parametrize("figure", ["cascade", "map"])
+@pytest.mark.parametrize("figure", ["cascade", "map", "order", "timing"])
 def test_an_early_figure_is_the_figure_plot_draws(tiny_run, figure):
     target, _ = tiny_run
     data = read_run_dir(target)

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..results.directory import BatchData, RunData, read_curve, read_scenario, read_summary
+from ..results.directory import (
+    BatchData,
+    RunData,
+    read_curve,
+    read_runs,
+    read_scenario,
+    read_summary,
+)
 from ..results.files import atomic_write_bytes
 from ..results.report import batch_report, run_report
 from ..results.selection import run_figure_names
@@ -36,9 +43,14 @@ __all__ = [
 
 BATCH_EMBEDS = ("cascade", "shocks")  # per-scenario figures repeated in a batch report
 # Figures a run draws while it writes the rest, and the files each needs (sim/cli/saving.py
-# writes these three first)
-EARLY_NEEDS = {"cascade": frozenset({"curve.csv"}),
-               "map": frozenset({"scenario.toml", "summary.csv"})}
+# writes these four first), the longest first when several become ready at once
+_TABLES = frozenset({"scenario.toml", "summary.csv", "runs.parquet"})
+EARLY_NEEDS = {
+    "order": _TABLES,
+    "timing": _TABLES,
+    "map": frozenset({"scenario.toml", "summary.csv"}),
+    "cascade": frozenset({"curve.csv"}),
+}
 # Relative cost of drawing each figure, so the longest start first and finish together
 _DRAWING_COST = {"map": 6, "order": 5, "timing": 3, "shocks": 3, "cascade": 2}
 
@@ -99,9 +111,11 @@ def submit_early(name: str, directory: Path, *, title: str, runs: int, n_states:
     if name == "cascade":
         inputs = {"curve": read_curve(directory), "name": title, "n_states": n_states,
                   "runs": runs}
-    elif name == "map":
+    elif name in EARLY_NEEDS:
         inputs = {"scenario": read_scenario(directory), "summary": read_summary(directory),
                   "name": title}
+        if "runs.parquet" in EARLY_NEEDS[name]:
+            inputs["runs"] = read_runs(directory)
     else:
         raise ValueError(f"no early drawing of {name!r}")
     return renderer.submit("early", name, inputs, _formats(fmt))

@@ -50,7 +50,20 @@ def draw_map(scenario: Scenario, summary: pd.DataFrame, *, name: str) -> Figure:
     return map_figure(scenario, summary, title=name)
 
 
-EARLY_FIGURES: dict[str, Callable[..., Figure]] = {"cascade": draw_cascade, "map": draw_map}
+def draw_timing(runs: pd.DataFrame, scenario: Scenario, summary: pd.DataFrame, *,
+                name: str) -> Figure:
+    """When each state recognises: its runs, scenario and summary are all it needs."""
+    return timing_figure(runs, scenario, summary, title=name)
+
+
+def draw_order(runs: pd.DataFrame, scenario: Scenario, summary: pd.DataFrame, *,
+               name: str) -> Figure:
+    """Who recognises first: its runs, scenario and summary are all it needs."""
+    return order_figure(runs, scenario, summary, title=name)
+
+
+EARLY_FIGURES: dict[str, Callable[..., Figure]] = {
+    "cascade": draw_cascade, "map": draw_map, "timing": draw_timing, "order": draw_order}
 
 
 def draw_run_figure(name: str, data: RunData) -> Figure:
@@ -59,8 +72,8 @@ def draw_run_figure(name: str, data: RunData) -> Figure:
     drawers: dict[str, Callable[[], Figure]] = {
         "cascade": lambda: draw_cascade(data.curve, name=title, n_states=len(data.summary),
                                         runs=data.n_runs),
-        "timing": lambda: timing_figure(data.runs, scenario, data.summary, title=title),
-        "order": lambda: order_figure(data.runs, scenario, data.summary, title=title),
+        "timing": lambda: draw_timing(data.runs, scenario, data.summary, name=title),
+        "order": lambda: draw_order(data.runs, scenario, data.summary, name=title),
         "map": lambda: draw_map(scenario, data.summary, name=title),
         "shocks": lambda: shocks_figure(data.shocks, data.runs, scenario, title=title,
                                         effects=data.effects, summary=data.summary),

@@ -83,9 +83,9 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
     ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
     columns of summary.csv and shock_effects.csv. A command that writes more (``recsim
     forecast``) adds its files with ``extra_files(directory)`` and its keys to the manifest.
-    ``written(directory, name)`` is called as each of curve.csv, scenario.toml and
-    summary.csv, written in that order, is complete: a figure that needs no more can start
-    while the rest is written.
+    ``written(directory, name)`` is called as each of curve.csv, scenario.toml, summary.csv
+    and runs.parquet, written in that order, is complete: a figure that needs no more can
+    start while the rest is written.
     """
     def done(name: str) -> None:
         if written is not None:
@@ -98,6 +98,7 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
     write_csv(summary_table(result, scenario, counterfactual), directory / "summary.csv")
     done("summary.csv")
     write_parquet(runs_table(result), directory / "runs.parquet")
+    done("runs.parquet")
     write_csv(shocks_table(result, scenario), directory / "shocks.csv")
     if counterfactual is not None:
         write_csv(effect_curve(result, counterfactual, scenario), directory / EFFECTS_FILE)
@@ -137,7 +138,7 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
                        counterfactual=counterfactual, extra_files=extra_files,
                        extra_manifest=extra_manifest, written=draw_early)
         # figures and report.html are drawn from the files just written, as `recsim plot`
-        # draws them; the cascade and the map as soon as their files were written
+        # draws them; those of EARLY_NEEDS as soon as their files were written
         write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer,
                           started=started_figures)
     return target

@@ -42,6 +42,7 @@ __all__ = [
     "read_batch_dir",
     "read_curve",
     "read_run_dir",
+    "read_runs",
     "read_scenario",
     "read_summary",
 ]
@@ -160,6 +161,11 @@ def read_summary(path: Path) -> pd.DataFrame:
     return _read(path / "summary.csv", _csv, ())
 
 
+def read_runs(path: Path) -> pd.DataFrame:
+    """The columns of runs.parquet of run directory ``path`` that the figures read."""
+    return _read(path / "runs.parquet", _runs, ())
+
+
 def read_scenario(path: Path) -> Scenario:
     """The scenario of run directory ``path``, from its scenario.toml."""
     text_path = path / "scenario.toml"
@@ -189,7 +195,7 @@ def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
     check(summary, path / "summary.csv", summary_columns(months))
     curve = read_curve(path)
     check(curve, path / "curve.csv", curve_columns(months, len(summary)))
-    runs = _read(path / "runs.parquet", _runs, ())
+    runs = read_runs(path)
     check(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
     _check_consistent(path, n_runs, scenario, summary, curve, runs)
     shocks = None
