@@ -84,7 +84,8 @@ class Renderer:
 
     def submit(self, kind: str, name: str, data: Any,
                formats: tuple[str, ...]) -> cf.Future[dict[str, bytes]]:
-        """Draw figure ``name`` of a ``run`` or a ``batch`` from ``data``, in the background."""
+        """Draw figure ``name`` of job ``kind`` (``run``, ``batch`` or ``early``: see
+        ``sim.cli.render.draw_job``) from ``data``, in the background."""
         job = (kind, name, data, formats)
         if self._pool is not None:
             return self._pool.submit(_draw, job)
