@@ -369,3 +369,34 @@ def test_stopping_a_pool_whose_pipes_its_own_thread_closed_is_quiet():
     assert pool.submit(abs, -1).result(timeout=60) == 1
     os.close(pool._result_queue._writer.fileno())  # as if the manager thread had closed it
     stop_pool(pool, wait=False)
+
+
+def test_ctrl_c_while_the_workers_server_imports_stops_the_engine_at_once(tmp_path):
+    """The engine's pool forks its first worker inside ``submit``, where Ctrl-C waits; so a
+    Ctrl-C while the fork server was still importing waited for it (up to about a second
+    of a real run). The wait now happens before, with nothing held. Here the server's
+    imports wait for a file that appears 30 s after the Ctrl-C, unless the test ends first."""
+    release = tmp_path / "release"
+    (tmp_path / "slow_import.py").write_text(
+        "import pathlib, time\n"
+        f"while not pathlib.Path({str(release)!r}).exists():\n"
+        "    time.sleep(0.05)\n")
+    code = ("import os, signal, threading, time\n"
+            "import sim.engine.process as process\n"
+            "process._PRELOAD.append('slow_import')  # the server imports it first\n"
+            "threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+            f"threading.Timer(31.0, open, ({str(release)!r}, 'w')).start()\n"
+            "started = time.monotonic()\n"
+            "try:\n"
+            "    list(process.ProcessExecutor(2).map_unordered(abs, [-1, -2]))\n"
+            "except KeyboardInterrupt:\n"
+            "    print('stopped within 10 s:', time.monotonic() - started < 10)\n"
+            f"open({str(release)!r}, 'w').close()\n"
+            "os._exit(0)\n")
+    environment = os.environ | {"PYTHONPATH": str(tmp_path)}  # the server's path too
+    try:
+        printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                 cwd=ROOT, timeout=120, env=environment).stdout.strip()
+    finally:
+        release.touch()  # whatever happened, let the server finish and end
+    assert printed == "stopped within 10 s: True"

@@ -63,12 +63,13 @@ class Renderer:
 
     def _start_workers(self, pool: cf.ProcessPoolExecutor, context: BaseContext) -> None:
         """Fork every worker once the server has imported what they need, in a thread of
-        its own, so only that thread waits for the server. A throwaway process waits first:
-        the pool forks under its own lock, which a command being stopped needs at once."""
+        its own, so only that thread waits for the server; and not inside the pool's
+        ``submit``, which holds the pool's lock, needed at once by a command being stopped
+        (:func:`~sim.engine.process.wait_for_server`)."""
+        from ..engine.process import wait_for_server
+
         try:
-            probe = context.Process(target=_ready, name="recsim-drawing-probe", daemon=True)
-            probe.start()  # returns once the server has forked it, its imports done
-            probe.join()
+            wait_for_server(context)
             for _ in range(self.workers):
                 pool.submit(_ready)
         except Exception:  # a pool shut down meanwhile, say: nothing left to start

@@ -26,7 +26,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 __all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
-           "usable_cores", "warm_context", "worker_context"]
+           "usable_cores", "wait_for_server", "warm_context", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,6 +70,25 @@ def warm_context(*preload: str) -> BaseContext:
 
         forkserver.ensure_running()
     return context
+
+
+def _nothing() -> None:
+    """What the process :func:`wait_for_server` forks does."""
+
+
+def wait_for_server(context: BaseContext) -> None:
+    """Return once the fork server of ``context`` has imported its modules and forks.
+
+    A pool forks its first worker inside ``submit``, which waits for the server while it
+    holds the pool's lock and, in :func:`owned_pool`, Ctrl-C and SIGTERM. A throwaway
+    process forked first takes that wait, holding nothing, so a command stopped meanwhile
+    ends at once. Without a fork server there is nothing to wait for.
+    """
+    if context.get_start_method() != "forkserver":
+        return
+    probe = context.Process(target=_nothing, name="recsim-server-probe", daemon=True)
+    probe.start()  # returns once the server has forked it: its imports are done
+    probe.join()
 
 
 def end_with(owner: int) -> None:
@@ -221,11 +240,13 @@ class ProcessExecutor:
         self.window = window
 
     def map_unordered(self, fn: Callable[[T], R], items: Sequence[T]) -> Iterator[tuple[int, R]]:
-        pool = owned_pool(self.workers, worker_context("sim.engine.ensemble"))
+        context = worker_context("sim.engine.ensemble")
+        pool = owned_pool(self.workers, context)
         queue = iter(enumerate(items))
         futures: dict[cf.Future[Any], int] = {}
         complete = False
         try:
+            wait_for_server(context)  # not within submit, where Ctrl-C waits
             while True:
                 room = self.workers * self.window - len(futures)
                 for index, item in itertools.islice(queue, room):
