@@ -29,7 +29,7 @@ from ..results.selection import run_figure_names
 from ..scenario.schema import Scenario
 
 __all__ = ["BATCH_FIGURES", "DPI", "EARLY_FIGURES", "draw_batch_figure", "draw_cascade", "draw_job",
-           "draw_map", "draw_run", "draw_run_figure", "encode"]
+           "draw_map", "draw_order", "draw_run", "draw_run_figure", "draw_timing", "encode"]
 
 DPI = 150
 BATCH_FIGURES = ("comparison", "curves")
