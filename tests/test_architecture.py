@@ -153,13 +153,24 @@ def _printed_by(code: str) -> str:
                           check=True, cwd=ROOT).stdout.strip()
 
 
-@pytest.mark.parametrize("entry", ["sim.cli"])
-def test_cli_start_up_imports_no_heavy_library(entry: str) -> None:
-    """``recsim --help`` must not pay for the science stack: it imports click and little else."""
-    heavy = ["numpy", "pandas", "scipy", "matplotlib", "mesa", "SALib", "pyarrow", "networkx",
-             "pydantic", "solara", "uvicorn"]
+# Modules that must stay light, and what each must not import
+LIGHT = {
+    # `recsim --help` must not pay for the science stack: it imports click and little else
+    "sim.cli": ["numpy", "pandas", "scipy", "matplotlib", "mesa", "SALib", "pyarrow",
+                "networkx", "pydantic", "solara", "uvicorn"],
+    # commands check their memory need before they import the engine, and start the drawing
+    # workers' server in between
+    "sim.engine.memory, sim.cli.limits": ["numpy", "pandas", "mesa", "scipy"],
+    # a command starts the drawing workers' server before it imports the science stack, so
+    # the server's imports run beside its own
+    "sim.cli.drawing_pool": ["numpy", "pandas", "pyarrow", "matplotlib", "mesa"],
+}
+
+
+@pytest.mark.parametrize("entry", list(LIGHT))
+def test_light_modules_import_no_heavy_library(entry: str) -> None:
     code = (f"import sys, {entry}; "
-            f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+            f"print(' '.join(m for m in {LIGHT[entry]!r} if m in sys.modules))")
     printed = _printed_by(code)
     assert printed == "", f"importing {entry} imports: {printed}"
 
@@ -186,26 +197,6 @@ def test_simulating_imports_only_the_mesa_it_uses() -> None:
             "print(' '.join(skipped))")
     printed = _printed_by(code)
     assert printed == "", f"simulating imports: {printed}"
-
-
-def test_sizing_memory_imports_no_engine() -> None:
-    """Commands check their memory need before they import the engine, and start the
-    drawing workers' server in between: sizing must not import NumPy, pandas or Mesa."""
-    code = ("import sys, sim.engine.memory, sim.cli.limits; "
-            "print(' '.join(m for m in ['numpy', 'pandas', 'mesa', 'scipy'] "
-            "if m in sys.modules))")
-    printed = _printed_by(code)
-    assert printed == "", f"sizing memory imports: {printed}"
-
-
-def test_starting_the_drawing_workers_imports_nothing_heavy() -> None:
-    """A command starts the drawing workers' server before it imports the science stack,
-    so the server's imports run beside its own."""
-    code = ("import sys, sim.cli.drawing_pool; "
-            "print(' '.join(m for m in ['numpy', 'pandas', 'pyarrow', 'matplotlib', 'mesa'] "
-            "if m in sys.modules))")
-    printed = _printed_by(code)
-    assert printed == "", f"the drawing pool imports: {printed}"
 
 
 def test_mesa_model_loads_before_pandas() -> None:
