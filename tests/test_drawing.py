@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from sim.cli.drawing import Renderer, submit_early
+from sim.cli.drawing import Renderer, WrittenRun, submit_early
 from sim.cli.render import draw_job
 from sim.cli.saving import save_run
 from sim.engine.ensemble import run_ensemble
@@ -79,7 +79,7 @@ def test_an_early_figure_is_the_figure_plot_draws(tiny_run, figure):
     data = read_run_dir(target)
     redrawn = draw_job(("run", figure, data, ("png",)))["png"]
     assert (target / f"{figure}.png").read_bytes() == redrawn
-    early = submit_early(figure, target, title=data.name, runs=data.n_runs,
+    early = submit_early(figure, WrittenRun(target), title=data.name, runs=data.n_runs,
                          n_states=len(data.summary), renderer=Renderer(workers=1)).result()
     assert early["png"] == redrawn
 
@@ -121,12 +121,13 @@ def test_drawing_workers_are_forked_before_the_first_figure():
 def test_starting_a_figure_early_does_not_import_matplotlib(tiny_run):
     """The command's own process never imports matplotlib (its workers do)."""
     target, _ = tiny_run
-    code = ("import sys; from pathlib import Path; from sim.cli.drawing import submit_early\n"
+    code = ("import sys; from pathlib import Path\n"
+            "from sim.cli.drawing import WrittenRun, submit_early\n"
             "class Noting:\n"
             "    def submit(self, *job): self.job = job\n"
             "renderer = Noting()\n"
-            f"submit_early('map', Path({str(target)!r}), title='x', runs=40, n_states=3, "
-            "renderer=renderer)\n"
+            f"submit_early('map', WrittenRun(Path({str(target)!r})), title='x', runs=40, "
+            "n_states=3, renderer=renderer)\n"
             "print(renderer.job[:2], 'matplotlib' in sys.modules)")
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True, cwd=ROOT).stdout.strip()

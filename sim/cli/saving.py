@@ -29,7 +29,7 @@ from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
-from .drawing import EARLY_NEEDS, Renderer, submit_early, write_run_outputs
+from .drawing import EARLY_NEEDS, Renderer, WrittenRun, submit_early, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
@@ -123,14 +123,17 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
     drawn = set(run_figure_names(scenario, shocks_fired=False))
     files: set[str] = set()
 
+    readers: dict[Path, WrittenRun] = {}
+
     def draw_early(directory: Path, name: str) -> None:
         files.add(name)
         if not renderer.workers_ready:  # submitting would wait for them, holding up the rest
             return
+        written = readers.setdefault(directory, WrittenRun(directory))
         for figure, needs in EARLY_NEEDS.items():
             if figure in drawn and figure not in started_figures and needs <= files:
                 started_figures[figure] = submit_early(
-                    figure, directory, title=scenario.name, runs=result.runs,
+                    figure, written, title=scenario.name, runs=result.runs,
                     n_states=len(result.state_ids), renderer=renderer)
 
     with results_directory(target) as temp:
