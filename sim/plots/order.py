@@ -74,8 +74,9 @@ def order_figure(runs: pd.DataFrame, scenario: Scenario, summary: pd.DataFrame, 
             if i == j:
                 continue
             value = shown[i, j]
+            # inside its cell, so out of the layout, which then skips measuring it
             ax.text(j, i, percent(value), ha="center", va="center", fontsize=7.5,
-                    color="white" if value > 0.6 else "black")
+                    color="white" if value > 0.6 else "black").set_in_layout(False)
     ax.set_xticks(range(n), states)
     ax.set_yticks(range(n), [labels[s] for s in states])
     ax.tick_params(axis="x", top=True, labeltop=True, bottom=False, labelbottom=False)
