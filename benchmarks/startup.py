@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -29,7 +30,9 @@ LIBRARY = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "scenarios").glob("*.
 
 # A fixed pure-Python workload, as a fresh process: how fast this machine is just now. The
 # project machine is a shared virtual machine whose speed drifts by a third from one
-# quarter hour to the next, so every figure below is worth reading beside this one.
+# quarter hour to the next, so every figure below is worth reading beside this one. Run
+# twice at once it shows whether both cores are free: the main jobs need both, and lose
+# about as much as it does when something else holds one.
 REFERENCE = [sys.executable, "-c", "s = 0\nfor i in range(3_000_000):\n    s += i * i"]
 
 STARTUP = {
@@ -54,6 +57,18 @@ def wall_times(command: list[str], repeat: int, *, out: Path | None = None) -> l
     return times
 
 
+def pair_times(command: list[str], repeat: int) -> list[float]:
+    """Wall time of each of ``repeat`` runs of two copies of ``command`` at once."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        pair = [subprocess.Popen(command, cwd=ROOT) for _ in range(2)]
+        for process in pair:
+            process.wait()
+        times.append(time.perf_counter() - started)
+    return times
+
+
 def report(label: str, times: list[float], target: float | None) -> None:
     median = statistics.median(times)
     verdict = "met" if target is not None and median < target else "MISSED"
@@ -69,7 +84,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat-jobs", type=int, default=5, help="runs per main job")
     args = parser.parse_args(argv)
     print(f"Python {sys.version.split()[0]}; each command a fresh process, from {ROOT}")
+    print(f"load average before: {os.getloadavg()[0]:.2f} (1 minute)")
     report("machine speed: 3M-step Python loop", wall_times(REFERENCE, args.repeat), None)
+    # the jobs below use both cores: slower here than above means a core is busy elsewhere
+    report("  the same, two at once (both cores)", pair_times(REFERENCE, args.repeat), None)
     if args.only in (None, "startup"):
         for label, command in STARTUP.items():
             target = None if label.startswith("python") else 0.3
