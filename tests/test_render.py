@@ -1,10 +1,11 @@
 """Encoding figures: the PNG painted in one pass is the file ``savefig`` writes.
 
 ``sim.cli.render.encode`` paints a PNG by drawing the Agg canvas once, where ``savefig``
-draws a figure with a layout engine twice (sim/cli/render.py, ``_png``). Every figure
-recsim writes goes through it, so it must give ``savefig``'s bytes exactly, for every kind
-of figure: made with pyplot or as a bare ``Figure``, with constrained layout or none, with
-a colour bar, rotated labels and texts left out of the layout.
+draws a figure with a layout engine twice (sim/cli/render.py, ``_png``). The figures of
+runs, batches, backtests, calibrations and discoveries go through it, so it must give
+``savefig``'s bytes exactly, for every kind of figure (made with pyplot or as a bare
+``Figure``, with constrained layout or none, with a colour bar, rotated labels and texts
+left out of the layout) and whatever ``savefig.*`` settings a matplotlibrc makes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ TINY = Path(__file__).parent / "data" / "tiny.toml"
 
 def _heatmap() -> Figure:
     """pyplot, constrained layout, an image with a colour bar, texts out of the layout."""
-    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained")
+    fig, ax = plt.subplots(figsize=(5, 4), layout="constrained", linewidth=3)  # an edge
     values = np.linspace(0, 1, 16).reshape(4, 4)
     image = ax.imshow(values, cmap="Blues")
     for (i, j), value in np.ndenumerate(values):
@@ -84,14 +85,32 @@ def test_other_formats_after_the_png_are_as_before(fmt: str) -> None:
     assert out == _savefig(_heatmap(), "png", fmt)
 
 
-def test_encoding_keeps_the_figure_as_it_was_and_closes_it() -> None:
-    figure = _heatmap()
+@pytest.mark.parametrize("setting", [
+    {"savefig.facecolor": "0.9"},
+    {"savefig.edgecolor": "red"},
+    {"savefig.transparent": True},
+    {"savefig.bbox": "tight"},
+], ids=lambda setting: next(iter(setting)))
+def test_a_matplotlibrcs_savefig_settings_still_apply(setting: dict[str, object]) -> None:
+    """A user's matplotlibrc may change what savefig adds to the canvas; then it saves."""
+    with plt.rc_context(setting):
+        changed = encode(_heatmap(), ("png",))["png"]
+        assert changed == _savefig(_heatmap(), "png")["png"]
+    assert changed != encode(_heatmap(), ("png",))["png"]  # the setting made a difference
+
+
+def test_encoding_leaves_a_bare_figure_at_its_own_dpi() -> None:
+    figure = _bare()  # pyplot's close would reset a pyplot figure's dpi anyway
     dpi = figure.dpi
     assert DPI != dpi  # else the check below could not fail
-    before = plt.get_fignums()
     encode(figure, ("png",))
     assert figure.dpi == dpi
-    assert figure.number not in plt.get_fignums() and len(plt.get_fignums()) == len(before) - 1
+
+
+def test_encoding_closes_a_pyplot_figure() -> None:
+    figure = _heatmap()
+    encode(figure, ("png",))
+    assert figure.number not in plt.get_fignums()
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,7 @@ def encode(figure: Figure, formats: tuple[str, ...]) -> dict[str, bytes]:
     out = {}
     try:
         for fmt in formats:
-            if fmt == "png":
+            if fmt == "png" and _savefig_adds_nothing():
                 out[fmt] = _png(figure)
                 continue
             buffer = io.BytesIO()
@@ -113,13 +113,22 @@ def encode(figure: Figure, formats: tuple[str, ...]) -> dict[str, bytes]:
     return out
 
 
+def _savefig_adds_nothing() -> bool:
+    """Whether the ``savefig.*`` settings that ``savefig`` applies and a canvas does not
+    (a matplotlibrc may set them) are matplotlib's defaults."""
+    rc = plt.rcParams
+    return (str(rc["savefig.facecolor"]) == "auto" and str(rc["savefig.edgecolor"]) == "auto"
+            and rc["savefig.bbox"] is None and not rc["savefig.transparent"])
+
+
 def _png(figure: Figure) -> bytes:
     """The PNG ``savefig`` writes, painted once instead of twice.
 
     ``savefig`` draws a figure that has a layout engine twice: once to lay it out, once to
     paint it with that layout held. Drawing its Agg canvas lays out and paints in one pass,
     at the same resolution, so the pixels and the file are the same
-    (tests/test_render.py), for 5-20 % less work a figure.
+    (tests/test_render.py), for 5-20 % less work a figure. Only with the default
+    ``savefig.*`` settings (:func:`_savefig_adds_nothing`): with others, ``savefig``.
     """
     canvas = figure.canvas
     if not isinstance(canvas, FigureCanvasAgg):  # a Figure made without pyplot
