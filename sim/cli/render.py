@@ -127,7 +127,7 @@ def _png(figure: Figure) -> bytes:
     ``savefig`` draws a figure that has a layout engine twice: once to lay it out, once to
     paint it with that layout held. Drawing its Agg canvas lays out and paints in one pass,
     at the same resolution, so the pixels and the file are the same
-    (tests/test_render.py), for 5-20 % less work a figure. Only with the default
+    (tests/test_render.py), for about a tenth less work a figure. Only with the default
     ``savefig.*`` settings (:func:`_savefig_adds_nothing`): with others, ``savefig``.
     """
     canvas = figure.canvas
