@@ -123,13 +123,10 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
     drawn = set(run_figure_names(scenario, shocks_fired=False))
     files: set[str] = set()
 
-    readers: dict[Path, WrittenRun] = {}
-
-    def draw_early(directory: Path, name: str) -> None:
+    def draw_early(written: WrittenRun, name: str) -> None:
         files.add(name)
         if not renderer.workers_ready:  # submitting would wait for them, holding up the rest
             return
-        written = readers.setdefault(directory, WrittenRun(directory))
         for figure, needs in EARLY_NEEDS.items():
             if figure in drawn and figure not in started_figures and needs <= files:
                 started_figures[figure] = submit_early(
@@ -137,9 +134,11 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
                     n_states=len(result.state_ids), renderer=renderer)
 
     with results_directory(target) as temp:
+        early = WrittenRun(temp)  # each file read once, however many figures need it
         write_run_data(temp, scenario, source, result, seed=seed, started=started,
                        counterfactual=counterfactual, extra_files=extra_files,
-                       extra_manifest=extra_manifest, written=draw_early)
+                       extra_manifest=extra_manifest,
+                       written=lambda _, name: draw_early(early, name))
         # figures and report.html are drawn from the files just written, as `recsim plot`
         # draws them; those of EARLY_NEEDS as soon as their files were written
         write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer,
