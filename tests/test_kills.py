@@ -6,6 +6,7 @@ processes exist, and every process it started must be gone a few seconds later.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
@@ -358,6 +359,68 @@ def test_a_second_sigterm_does_not_break_into_the_clean_up_of_the_first():
             time.sleep(0.01)  # the handler runs between bytecodes: let it
             check()
         assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+
+
+def _set_results(futures) -> bool:
+    """Whether another thread, as a pool's own does, can finish every one of ``futures``."""
+    import threading
+
+    setter = threading.Thread(target=lambda: [f.set_result(None) for f in futures], daemon=True)
+    setter.start()
+    setter.join(timeout=10)
+    return not setter.is_alive()
+
+
+def test_ctrl_c_between_the_locks_of_a_wait_leaves_none_held(monkeypatch):
+    """``concurrent.futures.wait`` takes its futures' locks one at a time. A Ctrl-C or
+    SIGTERM raised after the first left it held for good: the pool's thread then hung
+    setting a result, and the command hung joining it (CI, ``recsim run`` stopped by
+    SIGTERM). Here the signal comes exactly there."""
+    import concurrent.futures as cf
+    import concurrent.futures._base as base
+
+    from sim.engine.process import wait_first
+
+    sent = []
+
+    def enter(self) -> None:  # _AcquireFutures.__enter__, signalled after the first lock
+        for future in self.futures:
+            future._condition.acquire()
+            if not sent:
+                sent.append(True)
+                signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(base._AcquireFutures, "__enter__", enter)
+    futures = [cf.Future() for _ in range(4)]
+    with pytest.raises(KeyboardInterrupt):
+        wait_first(futures)
+    finished = _set_results(futures)
+    if not finished:  # let the setter go, so that the failing test leaves no thread behind
+        for future in futures:
+            with contextlib.suppress(RuntimeError):
+                future._condition.release()
+    assert sent and finished, "a future's lock was left held"
+
+
+def test_wait_first_returns_what_finished_and_raises_a_signal_sent_while_waiting():
+    import concurrent.futures as cf
+    import threading
+
+    from sim.engine.process import wait_first
+
+    futures = [cf.Future() for _ in range(3)]
+    futures[1].set_result(7)
+    assert wait_first(futures) == {futures[1]}
+    waiting = futures[::2]
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    rescue = threading.Timer(30, futures[0].set_result, (None,))  # should it not be raised
+    rescue.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            wait_first(waiting)
+    finally:
+        rescue.cancel()
+    assert _set_results(waiting)
 
 
 def test_stopping_a_pool_whose_pipes_its_own_thread_closed_is_quiet():

@@ -20,13 +20,13 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from types import FrameType
 from typing import Any, TypeVar
 
 __all__ = ["ProcessExecutor", "end_with", "owned_pool", "signals_deferred", "stop_pool",
-           "usable_cores", "wait_for_server", "warm_context", "worker_context"]
+           "usable_cores", "wait_first", "wait_for_server", "warm_context", "worker_context"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -188,6 +188,27 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
         restore()
 
 
+_SIGNAL_POLL_S = 0.1  # how long a deferred Ctrl-C or SIGTERM may wait in wait_first
+
+
+def wait_first(futures: Iterable[cf.Future[Any]]) -> set[cf.Future[Any]]:
+    """Wait for at least one of ``futures`` to finish; return those that have.
+
+    Ctrl-C and SIGTERM are raised here only between waits, never inside
+    ``concurrent.futures.wait``: that takes the futures' locks one by one, and an exception
+    raised between two of them leaves the first held for good (as CPython 3.11 has it). The
+    pool's thread then hangs setting a result, and the command's clean-up hangs joining it.
+    A signal waits at most ``_SIGNAL_POLL_S``.
+    """
+    with signals_deferred() as check:
+        while True:
+            finished, _ = cf.wait(futures, timeout=_SIGNAL_POLL_S,
+                                  return_when=cf.FIRST_COMPLETED)
+            if finished:
+                return finished
+            check()
+
+
 def owned_pool(workers: int, context: BaseContext, initializer: Callable[..., None] | None = None,
                initargs: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
     """A process pool whose workers ignore Ctrl-C and end when this process ends; each then
@@ -254,8 +275,7 @@ class ProcessExecutor:
                 if not futures:
                     complete = True
                     return
-                finished, _ = cf.wait(futures, return_when=cf.FIRST_COMPLETED)
-                for future in finished:
+                for future in wait_first(futures):
                     yield futures.pop(future), future.result()
         finally:
             # stopped early (Ctrl-C, SIGTERM, an error): no chunk is worth finishing
