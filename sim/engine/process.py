@@ -20,7 +20,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from multiprocessing.context import BaseContext
 from types import FrameType
 from typing import Any, TypeVar
@@ -191,7 +191,7 @@ def signals_deferred() -> Iterator[Callable[[], None]]:
 _SIGNAL_POLL_S = 0.1  # how long a deferred Ctrl-C or SIGTERM may wait in wait_first
 
 
-def wait_first(futures: Iterable[cf.Future[Any]]) -> set[cf.Future[Any]]:
+def wait_first(futures: Collection[cf.Future[Any]]) -> set[cf.Future[Any]]:
     """Wait for at least one of ``futures`` to finish; return those that have.
 
     Ctrl-C and SIGTERM are raised here only between waits, never inside
