@@ -10,6 +10,7 @@ workers are forked in the background as soon as their server is ready
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -19,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from sim.cli.drawing import Renderer, WrittenRun, submit_early
+from sim.cli.drawing import Renderer, submit_early
 from sim.cli.render import draw_job
 from sim.cli.saving import save_run
 from sim.engine.ensemble import run_ensemble
-from sim.results.directory import read_run_dir
+from sim.results.directory import RunFiles, read_run_dir
 from sim.scenario.loading import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,9 +80,25 @@ def test_an_early_figure_is_the_figure_plot_draws(tiny_run, figure):
     data = read_run_dir(target)
     redrawn = draw_job(("run", figure, data, ("png",)))["png"]
     assert (target / f"{figure}.png").read_bytes() == redrawn
-    early = submit_early(figure, WrittenRun(target), title=data.name, runs=data.n_runs,
+    early = submit_early(figure, RunFiles(target), title=data.name, runs=data.n_runs,
                          n_states=len(data.summary), renderer=Renderer(workers=1)).result()
     assert early["png"] == redrawn
+
+
+def test_a_run_directory_read_after_its_early_figures_reuses_their_reads(tiny_run, tmp_path):
+    """The run reads its files once: what its early figures read, read_run_dir takes as
+    it is (and what they did not read, it reads)."""
+    target, _ = tiny_run
+    copy = tmp_path / "run"
+    shutil.copytree(target, copy)
+    files = RunFiles(copy)
+    kept = files.summary, files.scenario
+    (copy / "summary.csv").write_text("damaged\n")
+    (copy / "scenario.toml").write_text("[damaged\n")
+    data = read_run_dir(files, check_cells=False)
+    assert (data.summary, data.scenario) == kept and data.summary is kept[0]
+    assert data.scenario_toml == (target / "scenario.toml").read_text()
+    assert data.curve.equals(read_run_dir(target).curve)  # not read before: read now
 
 
 def test_a_manifest_may_not_say_other_runs_than_the_figures_drawn_early(tmp_path):
@@ -122,11 +139,12 @@ def test_starting_a_figure_early_does_not_import_matplotlib(tiny_run):
     """The command's own process never imports matplotlib (its workers do)."""
     target, _ = tiny_run
     code = ("import sys; from pathlib import Path\n"
-            "from sim.cli.drawing import WrittenRun, submit_early\n"
+            "from sim.cli.drawing import submit_early\n"
+            "from sim.results.directory import RunFiles\n"
             "class Noting:\n"
             "    def submit(self, *job): self.job = job\n"
             "renderer = Noting()\n"
-            f"submit_early('map', WrittenRun(Path({str(target)!r})), title='x', runs=40, "
+            f"submit_early('map', RunFiles(Path({str(target)!r})), title='x', runs=40, "
             "n_states=3, renderer=renderer)\n"
             "print(renderer.job[:2], 'matplotlib' in sys.modules)")
     printed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

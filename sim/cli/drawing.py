@@ -12,34 +12,20 @@ from __future__ import annotations
 import concurrent.futures as cf
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..results.directory import (
-    BatchData,
-    RunData,
-    read_curve,
-    read_runs,
-    read_scenario,
-    read_summary,
-)
+from ..results.directory import BatchData, RunData, RunFiles
 from ..results.files import atomic_write_bytes
 from ..results.report import batch_report, run_report
 from ..results.selection import run_figure_names
 from .drawing_pool import Renderer
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from ..scenario.schema import Scenario
 
 __all__ = [
     "EARLY_NEEDS",
     "PendingRun",
     "Renderer",
     "RunImages",
-    "WrittenRun",
     "batch_images",
     "start_run_outputs",
     "submit_batch_figures",
@@ -107,31 +93,7 @@ class PendingRun:
                          run_report(self.data, png, self.omitted))
 
 
-class WrittenRun:
-    """The parts of a run directory being written that early figures read, each read once
-    (several figures need the same files) and as :func:`read_run_dir` reads it."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-
-    @cached_property
-    def curve(self) -> pd.DataFrame:
-        return read_curve(self.directory)
-
-    @cached_property
-    def summary(self) -> pd.DataFrame:
-        return read_summary(self.directory)
-
-    @cached_property
-    def scenario(self) -> Scenario:
-        return read_scenario(self.directory)
-
-    @cached_property
-    def runs(self) -> pd.DataFrame:
-        return read_runs(self.directory)
-
-
-def submit_early(name: str, written: WrittenRun, *, title: str, runs: int, n_states: int,
+def submit_early(name: str, files: RunFiles, *, title: str, runs: int, n_states: int,
                  renderer: Renderer, fmt: str = "png") -> cf.Future[dict[str, bytes]]:
     """Start drawing figure ``name`` of the run being written as soon as the files it needs
     are there (:data:`EARLY_NEEDS`): the figure :func:`start_run_outputs` would draw from
@@ -140,11 +102,11 @@ def submit_early(name: str, written: WrittenRun, *, title: str, runs: int, n_sta
     into this process)."""
     inputs: dict[str, Any]
     if name == "cascade":
-        inputs = {"curve": written.curve, "name": title, "n_states": n_states, "runs": runs}
+        inputs = {"curve": files.curve, "name": title, "n_states": n_states, "runs": runs}
     elif name in EARLY_NEEDS:
-        inputs = {"scenario": written.scenario, "summary": written.summary, "name": title}
+        inputs = {"scenario": files.scenario, "summary": files.summary, "name": title}
         if "runs.parquet" in EARLY_NEEDS[name]:
-            inputs["runs"] = written.runs
+            inputs["runs"] = files.runs
     else:
         raise ValueError(f"no early drawing of {name!r}")
     return renderer.submit("early", name, inputs, _formats(fmt))

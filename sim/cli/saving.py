@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import __version__
 from ..engine.ensemble import CHUNK_SIZE, EnsembleResult
-from ..results.directory import read_run_dir
+from ..results.directory import RunFiles, read_run_dir
 from ..results.effects import EFFECTS_FILE, counterfactual_key, effect_curve
 from ..results.files import (
     command_line,
@@ -29,7 +29,7 @@ from ..scenario.draws import read_draws
 from ..scenario.loading import scenario_hash
 from ..scenario.schema import Scenario
 from .common import results_directory
-from .drawing import EARLY_NEEDS, Renderer, WrittenRun, submit_early, write_run_outputs
+from .drawing import EARLY_NEEDS, Renderer, submit_early, write_run_outputs
 
 __all__ = ["manifest", "save_run", "uncertainty_record", "write_run_data"]
 
@@ -77,19 +77,19 @@ def write_run_data(directory: Path, scenario: Scenario, source: Path,
                    counterfactual: EnsembleResult | None = None,
                    extra_files: Callable[[Path], None] | None = None,
                    extra_manifest: Mapping[str, Any] | None = None,
-                   written: Callable[[Path, str], None] | None = None) -> None:
+                   written: Callable[[str], None] | None = None) -> None:
     """The tables, the resolved scenario and the manifest (last) into ``directory``.
 
     ``counterfactual``, the same runs without the scenario's shocks, adds the shocks' effects:
     columns of summary.csv and shock_effects.csv. A command that writes more (``recsim
     forecast``) adds its files with ``extra_files(directory)`` and its keys to the manifest.
-    ``written(directory, name)`` is called as each of curve.csv, scenario.toml, summary.csv
-    and runs.parquet, written in that order, is complete: a figure that needs no more can
-    start while the rest is written.
+    ``written(name)`` is called as each of curve.csv, scenario.toml, summary.csv and
+    runs.parquet, written in that order, is complete: a figure that needs no more can start
+    while the rest is written.
     """
     def done(name: str) -> None:
         if written is not None:
-            written(directory, name)
+            written(name)
 
     write_csv(curve_table(result, scenario), directory / "curve.csv")
     done("curve.csv")
@@ -121,26 +121,26 @@ def save_run(target: Path, scenario: Scenario, source: Path, result: EnsembleRes
         raise ValueError(f"extra_manifest may not set {', '.join(sorted(clash))}")
     started_figures: dict[str, Future[dict[str, bytes]]] = {}
     drawn = set(run_figure_names(scenario, shocks_fired=False))
-    files: set[str] = set()
+    written: set[str] = set()
 
-    def draw_early(written: WrittenRun, name: str) -> None:
-        files.add(name)
+    def draw_early(name: str) -> None:  # reads `files`, made below with the directory
+        written.add(name)
         if not renderer.workers_ready:  # submitting would wait for them, holding up the rest
             return
         for figure, needs in EARLY_NEEDS.items():
-            if figure in drawn and figure not in started_figures and needs <= files:
+            if figure in drawn and figure not in started_figures and needs <= written:
                 started_figures[figure] = submit_early(
-                    figure, written, title=scenario.name, runs=result.runs,
+                    figure, files, title=scenario.name, runs=result.runs,
                     n_states=len(result.state_ids), renderer=renderer)
 
     with results_directory(target) as temp:
-        early = WrittenRun(temp)  # each file read once, however many figures need it
+        files = RunFiles(temp)  # each file read once: by the early figures, then for the rest
         write_run_data(temp, scenario, source, result, seed=seed, started=started,
                        counterfactual=counterfactual, extra_files=extra_files,
                        extra_manifest=extra_manifest,
-                       written=lambda _, name: draw_early(early, name))
+                       written=draw_early)
         # figures and report.html are drawn from the files just written, as `recsim plot`
         # draws them; those of EARLY_NEEDS as soon as their files were written
-        write_run_outputs(read_run_dir(temp, check_cells=False), renderer=renderer,
+        write_run_outputs(read_run_dir(files, check_cells=False), renderer=renderer,
                           started=started_figures)
     return target

@@ -11,6 +11,7 @@ import json
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +39,10 @@ __all__ = [
     "BatchData",
     "ResultsDirError",
     "RunData",
+    "RunFiles",
     "is_batch_dir",
     "read_batch_dir",
-    "read_curve",
     "read_run_dir",
-    "read_runs",
-    "read_scenario",
-    "read_summary",
 ]
 
 RUN_FILES = ("manifest.json", "scenario.toml", "summary.csv", "curve.csv", "runs.parquet")
@@ -148,54 +146,66 @@ def _runs(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path, columns=[c for c in _RUNS if c in present])
 
 
-# Parts of a run directory, each read as read_run_dir reads it but before any check: for a
-# run that starts a figure as soon as the files it needs are written (sim/cli/drawing.py).
+class RunFiles:
+    """The tables and scenario of run directory ``path``, each read the first time it is
+    asked for and kept, before any check. A run that starts figures as soon as the files they
+    need are written (sim/cli/saving.py) reads each file once, for those figures and for
+    :func:`read_run_dir` after them."""
 
-def read_curve(path: Path) -> pd.DataFrame:
-    """curve.csv of run directory ``path``."""
-    return _read(path / "curve.csv", _csv, ())
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @cached_property
+    def curve(self) -> pd.DataFrame:
+        return _read(self.path / "curve.csv", _csv, ())
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        return _read(self.path / "summary.csv", _csv, ())
+
+    @cached_property
+    def runs(self) -> pd.DataFrame:
+        """The columns of runs.parquet that the figures read."""
+        return _read(self.path / "runs.parquet", _runs, ())
+
+    @cached_property
+    def scenario_toml(self) -> str:
+        """scenario.toml as written (read through :attr:`scenario`, which reports errors)."""
+        return (self.path / "scenario.toml").read_text(encoding="utf-8")
+
+    @cached_property
+    def scenario(self) -> Scenario:
+        text_path = self.path / "scenario.toml"
+        raw = _read(text_path, lambda _: tomllib.loads(self.scenario_toml), ())
+        try:
+            return scenario_from_dict(raw, text_path)
+        except ScenarioError as exc:
+            raise ResultsDirError(exc.lines()[0]) from None
 
 
-def read_summary(path: Path) -> pd.DataFrame:
-    """summary.csv of run directory ``path``."""
-    return _read(path / "summary.csv", _csv, ())
-
-
-def read_runs(path: Path) -> pd.DataFrame:
-    """The columns of runs.parquet of run directory ``path`` that the figures read."""
-    return _read(path / "runs.parquet", _runs, ())
-
-
-def read_scenario(path: Path) -> Scenario:
-    """The scenario of run directory ``path``, from its scenario.toml."""
-    text_path = path / "scenario.toml"
-    raw = _read(text_path, lambda p: tomllib.loads(p.read_text(encoding="utf-8")), ())
-    try:
-        return scenario_from_dict(raw, text_path)
-    except ScenarioError as exc:
-        raise ResultsDirError(exc.lines()[0]) from None
-
-
-def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
+def read_run_dir(path: str | Path | RunFiles, *, check_cells: bool = True) -> RunData:
     """Read and check a run directory; raise :class:`ResultsDirError` on the first problem.
+
+    ``path`` may be the :class:`RunFiles` of the directory, whose files already read are
+    not read again.
 
     ``check_cells=False`` skips checking every cell's type and range (:mod:`.checks`), for
     files this process has just written from its own tables (``run`` and ``batch``, which
     draw from what they wrote): the check is for files that come from elsewhere.
     """
-    path = Path(path)
+    files = path if isinstance(path, RunFiles) else RunFiles(Path(path))
+    path = files.path
     check = check_table if check_cells else _trusted
     _missing(path, RUN_FILES, "results directory ('recsim run' or 'recsim batch' writes them)")
     manifest = _read(path / "manifest.json", _json, _MANIFEST)
-    text_path = path / "scenario.toml"
-    scenario = read_scenario(path)
+    scenario = files.scenario
     n_runs = _run_count(path, manifest)
     months = scenario.months
-    summary = read_summary(path)
+    summary = files.summary
     check(summary, path / "summary.csv", summary_columns(months))
-    curve = read_curve(path)
+    curve = files.curve
     check(curve, path / "curve.csv", curve_columns(months, len(summary)))
-    runs = read_runs(path)
+    runs = files.runs
     check(runs, path / "runs.parquet", runs_columns(months, n_runs), header_lines=None)
     _check_consistent(path, n_runs, scenario, summary, curve, runs)
     shocks = None
@@ -220,8 +230,8 @@ def read_run_dir(path: str | Path, *, check_cells: bool = True) -> RunData:
         forecast = _read(path / FORECAST_FILE, _csv, ())
         check(forecast, path / FORECAST_FILE, forecast_columns(forecast.columns),
                     fix="write it again with 'recsim forecast'")
-    return RunData(path, manifest, scenario, text_path.read_text(encoding="utf-8"), summary,
-                   curve, runs, shocks, effects, forecast)
+    return RunData(path, manifest, scenario, files.scenario_toml, summary, curve, runs, shocks,
+                   effects, forecast)
 
 
 def _trusted(*_: Any, **__: Any) -> None:
